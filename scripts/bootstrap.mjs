@@ -1,0 +1,53 @@
+// Sets a clone up to run: checks Node, installs the workspace from the lockfile, writes .env on
+// first use and generates the Prisma client. Plain Node with no dependencies, because it runs
+// before anything is installed. Safe to run again: each step is a no-op when already done.
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  fail(`Node ${process.versions.node} is too old: MAX Loyalty needs Node 20.19 or newer.`);
+}
+
+// Under `pnpm <script>` npm_execpath is the running pnpm; otherwise fetch the pinned one.
+const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager;
+const pnpm = process.env.npm_execpath?.includes("pnpm")
+  ? [process.execPath, process.env.npm_execpath]
+  : ["npx", "--yes", pinned];
+
+step("Installing dependencies", () => run([...pnpm, "install", "--frozen-lockfile"]));
+step("Checking .env", ensureEnvFile);
+step("Generating the Prisma client", () => run([...pnpm, "--filter", "@maxl/db", "generate"]));
+
+function ensureEnvFile() {
+  const envPath = join(root, ".env");
+  if (!existsSync(envPath)) {
+    writeFileSync(envPath, readFileSync(join(root, ".env.example"), "utf8"));
+    console.log("  created .env from .env.example");
+  }
+  const text = readFileSync(envPath, "utf8");
+  if (/^APP_ENCRYPTION_KEY=[ \t]*$/m.test(text)) {
+    const key = randomBytes(32).toString("base64");
+    writeFileSync(envPath, text.replace(/^APP_ENCRYPTION_KEY=[ \t]*$/m, `APP_ENCRYPTION_KEY=${key}`));
+    console.log("  wrote a new random APP_ENCRYPTION_KEY into .env");
+  }
+}
+
+function step(title, action) {
+  console.log(`bootstrap: ${title}`);
+  action();
+}
+
+function run([command, ...args]) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) fail(`"${[command, ...args].join(" ")}" failed (exit ${result.status}).`);
+}
+
+function fail(message) {
+  console.error(`bootstrap: ${message}`);
+  process.exit(1);
+}
