@@ -1,0 +1,98 @@
+// The application's only way to the tenant data: every unit of work runs in one transaction
+// with app.tenant_id set for that transaction alone, so row-level security scopes each query
+// to one tenant. Connections come from a pool shared with Prisma, as the application role.
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { type Prisma, PrismaClient } from "./generated/client.ts";
+
+export type TenantTx = Prisma.TransactionClient;
+
+export interface DbOptions {
+  /** the application role's URL (DATABASE_URL) */
+  url: string;
+  poolSize?: number;
+  /** shown in pg_stat_activity */
+  applicationName?: string;
+  /** a dropped idle connection is reported here instead of crashing the process */
+  onPoolError?: (error: Error) => void;
+}
+
+export interface UnitOfWorkOptions {
+  isolationLevel?: Prisma.TransactionIsolationLevel;
+  /** how long the whole unit of work may take */
+  timeoutMs?: number;
+  /** how long to wait for a free connection */
+  maxWaitMs?: number;
+}
+
+export interface Db {
+  /** Runs `work` in one transaction scoped to `tenantId`; the result of `work` is returned. */
+  withTenant<T>(tenantId: string, work: (tx: TenantTx) => Promise<T>, options?: UnitOfWorkOptions): Promise<T>;
+  /** The id of the tenant with this slug, or null. Needs no tenant set. */
+  tenantIdBySlug(slug: string): Promise<string | null>;
+  /** Resolves when PostgreSQL answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createPool(options: DbOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: options.applicationName ?? "maxloyalty",
+    keepAlive: true,
+  });
+  pool.on("error", (error) => options.onPoolError?.(error));
+  return pool;
+}
+
+export function createPrismaClient(pool: pg.Pool): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
+}
+
+export function createDb(options: DbOptions): Db {
+  return createDbOnPool(createPool(options));
+}
+
+/** A Db over an existing pool (closing the Db ends the pool). */
+export function createDbOnPool(pool: pg.Pool): Db {
+  const prisma = createPrismaClient(pool);
+
+  return {
+    async withTenant(tenantId, work, unitOptions = {}) {
+      if (!UUID.test(tenantId)) {
+        throw new TypeError(`withTenant needs a tenant id (uuid), got ${JSON.stringify(tenantId)}`);
+      }
+      return prisma.$transaction(
+        async (tx) => {
+          // `true`: local to this transaction, so a pooled connection never carries it further.
+          await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+          return work(tx);
+        },
+        {
+          maxWait: unitOptions.maxWaitMs ?? 5_000,
+          timeout: unitOptions.timeoutMs ?? 15_000,
+          ...(unitOptions.isolationLevel ? { isolationLevel: unitOptions.isolationLevel } : {}),
+        },
+      );
+    },
+
+    async tenantIdBySlug(slug) {
+      const result = await pool.query<{ id: string | null }>("SELECT tenant_id_by_slug($1) AS id", [slug]);
+      return result.rows[0]?.id ?? null;
+    },
+
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
