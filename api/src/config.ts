@@ -1,0 +1,41 @@
+// The API's configuration, parsed once at start-up from the environment (see .env.example and
+// docs/configuration.md). Nothing else in the API reads process.env.
+import { encryptionKeySchema } from "@maxl/db";
+import { env, parseEnv } from "@maxl/shared";
+import { z } from "zod";
+
+const apiEnv = z
+  .object({
+    NODE_ENV: env.nodeEnv.default("development"),
+    LOG_LEVEL: env.logLevel.default("info"),
+    PORT: env.port.default(3000),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    DATABASE_URL: env.postgresUrl,
+    REDIS_URL: env.redisUrl,
+    APP_ENCRYPTION_KEY: encryptionKeySchema,
+    CORS_ORIGINS: env.list.default([]),
+    BODY_LIMIT_BYTES: env.positiveInt.max(50 * 1024 * 1024).default(1_048_576),
+    RATE_LIMIT_PER_MINUTE: env.positiveInt.default(100),
+    TRUST_PROXY: env.flag.default(false),
+  })
+  .transform((raw) => ({
+    nodeEnv: raw.NODE_ENV,
+    logLevel: raw.LOG_LEVEL,
+    http: {
+      port: raw.PORT,
+      host: raw.HOST,
+      corsOrigins: raw.CORS_ORIGINS,
+      bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+      trustProxy: raw.TRUST_PROXY,
+    },
+    rateLimit: { perMinute: raw.RATE_LIMIT_PER_MINUTE },
+    database: { url: raw.DATABASE_URL },
+    redis: { url: raw.REDIS_URL },
+    encryptionKey: raw.APP_ENCRYPTION_KEY,
+  }));
+
+export type ApiConfig = z.infer<typeof apiEnv>;
+
+export function loadApiConfig(source: Record<string, string | undefined>): ApiConfig {
+  return parseEnv(apiEnv, source);
+}

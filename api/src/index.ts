@@ -1,0 +1,4 @@
+export { type AppDeps, type AppType, createApp } from "./app.ts";
+export { type ApiConfig, loadApiConfig } from "./config.ts";
+export { createLogger, type Logger } from "./runtime/logger.ts";
+export { createRedis, type Redis, redisReady, verifyRedis } from "./runtime/redis.ts";

@@ -1,0 +1,61 @@
+// Builds the real application against the test database and Redis, with its own Redis key
+// prefix so rate-limit counters never leak between tests.
+import { randomBytes, randomUUID } from "node:crypto";
+import { createDb, type Db } from "@maxl/db";
+import { testServices } from "@maxl/db/testing";
+import { type AppType, createApp } from "../src/app.ts";
+import { type ApiConfig, loadApiConfig } from "../src/config.ts";
+import { createLogger } from "../src/runtime/logger.ts";
+import { createRedis, type Redis, redisReady } from "../src/runtime/redis.ts";
+
+export interface TestApp {
+  app: AppType;
+  config: ApiConfig;
+  db: Db;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+export const testEnv = (): Record<string, string> => {
+  const services = testServices();
+  return {
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: services.appUrl,
+    REDIS_URL: services.redisUrl,
+    APP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    CORS_ORIGINS: "http://localhost:5173",
+  };
+};
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  db?: Db;
+  redis?: Redis;
+  /** share rate-limit counters with another test app */
+  redisPrefix?: string;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const config = loadApiConfig({ ...testEnv(), ...options.env });
+  const db = options.db ?? createDb({ url: config.database.url });
+  const redis = options.redis ?? createRedis({ url: config.redis.url, kind: "command", name: "api-test" });
+  await redisReady(redis);
+  const app = createApp({
+    config,
+    logger: createLogger({ service: "api-test", level: "silent" }),
+    db,
+    redis,
+    redisPrefix: options.redisPrefix ?? `test:${randomUUID()}`,
+  });
+  return {
+    app,
+    config,
+    db,
+    redis,
+    async close() {
+      await db.close();
+      redis.disconnect();
+    },
+  };
+}
