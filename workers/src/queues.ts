@@ -1,0 +1,19 @@
+// Queue names and the job options every job starts from. Frozen, so no caller can change the
+// defaults for everyone by accident.
+import type { JobsOptions } from "bullmq";
+
+export const queueNames = {
+  maintenance: "maintenance",
+} as const;
+
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+/** Every BullMQ key starts with this, beside the application's own keys. */
+export const BULL_PREFIX = "maxl:bull";
+
+export const defaultJobOptions: Readonly<JobsOptions> = Object.freeze({
+  attempts: 5,
+  backoff: { type: "exponential", delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+});
