@@ -5,6 +5,7 @@ export * from "./generated/enums.ts";
 export type * from "./generated/models.ts";
 export { migrate } from "./migrate/runner.ts";
 export { listLocalMigrations } from "./migrations.ts";
+export { isCheckViolation, isTransientConflict, isUniqueViolation } from "./pg-errors.ts";
 export { createPlatformDb, type PlatformDb } from "./platform.ts";
 export { hashPassword, verifyPassword } from "./security/passwords.ts";
 export {

@@ -20,7 +20,10 @@ export const phoneE164Schema = z
 
 /** Idempotency-Key header: any client-chosen token, e.g. a UUID per button press. */
 export const idempotencyKeySchema = z
-  .string()
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? "is required: a new random value per operation, the same on a retry" : "must be text",
+  })
   .min(8, { message: "must be at least 8 characters" })
   .max(200, { message: "must be at most 200 characters" })
   .regex(/^[\x21-\x7e]+$/, { message: "use printable ASCII without spaces" });

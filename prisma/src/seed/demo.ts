@@ -170,6 +170,7 @@ async function createGuests(tx: TenantTx, tenantId: string, guestCount: number, 
   const rows = generateHistory({
     tenantId,
     currency: "RUB",
+    timeZone: "Europe/Moscow",
     program,
     levels,
     restaurantIds: [demoIds.restaurantCentre, demoIds.restaurantRiver],

@@ -2,10 +2,10 @@
 // Pure and deterministic. It keeps the ledger's invariants by construction: points are earned
 // in lots, spending takes lots oldest-expiry-first, every lot change is a movement, and each
 // guest's balance is the sum of their entries. The seed test checks all of that in the database.
-import { maxRedeemablePoints, pointsEarned, type RoundingMode } from "@maxl/shared";
+import { maxRedeemablePoints, pointsEarned, type RoundingMode, startOfLocalDayAfter } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
 import type { Prisma } from "../generated/client.ts";
-import { englishNames, firstNames, lastNames } from "./people.ts";
+import { englishNames, russianNames } from "./people.ts";
 import { type Random, seededRandom } from "./random.ts";
 
 const DAY_MS = 86_400_000;
@@ -29,6 +29,7 @@ export interface HistoryLevel {
 export interface HistoryInput {
   tenantId: string;
   currency: string;
+  timeZone: string;
   program: HistoryProgram;
   /** any order */
   levels: HistoryLevel[];
@@ -103,9 +104,10 @@ class GuestStory {
 
   private profile(joinedAt: number): Prisma.GuestCreateManyInput {
     const english = this.index % 9 === 4;
+    const names = this.random.chance(0.5) ? russianNames.female : russianNames.male;
     const [firstName, lastName] = english
       ? this.random.pick(englishNames)
-      : [this.random.pick(firstNames), this.random.pick(lastNames)];
+      : [this.random.pick(names.first), this.random.pick(names.last)];
     const birthday = new Date(Date.UTC(this.random.int(1965, 2004), this.random.int(0, 11), this.random.int(1, 28)));
     return {
       tenantId: this.input.tenantId,
@@ -224,7 +226,11 @@ class GuestStory {
 
   private earnLot(operationId: string, checkId: string | null, points: number, at: number): void {
     const lifetime = this.input.program.pointsLifetimeDays;
-    const expiresAt = lifetime === null ? Number.POSITIVE_INFINITY : at + lifetime * DAY_MS;
+    // As the engine does: the tenant's local midnight ending the lifetime-th day after earning.
+    const expiresAt =
+      lifetime === null
+        ? Number.POSITIVE_INFINITY
+        : startOfLocalDayAfter(new Date(at), lifetime + 1, this.input.timeZone).getTime();
     const row: Prisma.PointLotCreateManyInput = {
       tenantId: this.input.tenantId,
       id: uuidv7(),
