@@ -29,12 +29,23 @@ function ensureEnvFile() {
     writeFileSync(envPath, readFileSync(join(root, ".env.example"), "utf8"));
     console.log("  created .env from .env.example");
   }
-  const text = readFileSync(envPath, "utf8");
-  if (/^APP_ENCRYPTION_KEY=[ \t]*$/m.test(text)) {
-    const key = randomBytes(32).toString("base64");
-    writeFileSync(envPath, text.replace(/^APP_ENCRYPTION_KEY=[ \t]*$/m, `APP_ENCRYPTION_KEY=${key}`));
-    console.log("  wrote a new random APP_ENCRYPTION_KEY into .env");
+  // Secrets are never committed: each clone generates its own on first use.
+  const secrets = {
+    APP_ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
+    JWT_SECRET: () => randomBytes(48).toString("base64url"),
+  };
+  let text = readFileSync(envPath, "utf8");
+  for (const [name, generate] of Object.entries(secrets)) {
+    const empty = new RegExp(`^${name}=[ \\t]*$`, "m");
+    if (empty.test(text)) {
+      text = text.replace(empty, `${name}=${generate()}`);
+      console.log(`  wrote a new random ${name} into .env`);
+    } else if (!new RegExp(`^${name}=`, "m").test(text)) {
+      text = `${text.trimEnd()}\n${name}=${generate()}\n`;
+      console.log(`  added a random ${name} to .env`);
+    }
   }
+  writeFileSync(envPath, text);
 }
 
 function step(title, action) {

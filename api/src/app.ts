@@ -1,19 +1,26 @@
 // The HTTP application: middleware in the order a request meets it, then each module's routes.
 // Chained so that `AppType` carries every route's types to the typed client (Hono RPC).
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Db } from "@maxl/db";
+import type { Db, SecretBox } from "@maxl/db";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Redis } from "ioredis";
+import { createTenantDirectory } from "./auth/tenant-directory.ts";
 import type { ApiConfig } from "./config.ts";
+import type { EngineDeps } from "./core/context.ts";
+import { identifyCaller } from "./http/caller.ts";
 import type { AppEnv } from "./http/context.ts";
 import { createErrorHandler, notFound, problem, validationHook } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestLog } from "./http/request-log.ts";
+import { authRoutes } from "./modules/auth/routes.ts";
 import { docsRoutes } from "./modules/docs/routes.ts";
+import { guestRoutes } from "./modules/guests/routes.ts";
 import { healthRoutes } from "./modules/health/routes.ts";
+import { meRoutes } from "./modules/me/routes.ts";
+import { tillRoutes } from "./modules/till/routes.ts";
 import type { Logger } from "./runtime/logger.ts";
 
 export interface AppDeps {
@@ -22,13 +29,20 @@ export interface AppDeps {
   db: Db;
   /** a fail-fast ("command") connection */
   redis: Redis;
+  secrets: SecretBox;
   /** prefix of every Redis key the API writes; tests give each app its own */
   redisPrefix?: string;
+  /** the current instant; tests move it */
+  clock?: () => Date;
   startedAt?: number;
 }
 
 export function createApp(deps: AppDeps) {
   const { config } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const redisPrefix = deps.redisPrefix ?? "maxl";
+  const engine: EngineDeps = { db: deps.db, redis: deps.redis, clock, settings: { ...config.engine, redisPrefix } };
+  const tenants = createTenantDirectory(deps.db, deps.secrets);
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.onError(createErrorHandler(deps.logger));
@@ -57,10 +71,19 @@ export function createApp(deps: AppDeps) {
   );
   app.use(
     "/api/*",
+    identifyCaller({
+      jwtSecret: config.auth.jwtSecret,
+      initDataMaxAgeSeconds: config.auth.initDataMaxAgeSeconds,
+      tenants,
+      clock,
+    }),
+  );
+  app.use(
+    "/api/*",
     rateLimit({
       redis: deps.redis,
       perMinute: config.rateLimit.perMinute,
-      keyPrefix: deps.redisPrefix ?? "maxl",
+      keyPrefix: redisPrefix,
       trustProxy: config.http.trustProxy,
     }),
   );
@@ -73,7 +96,24 @@ export function createApp(deps: AppDeps) {
         checks: { postgres: () => deps.db.ping(), redis: () => deps.redis.ping() },
       }),
     )
-    .route("/", docsRoutes());
+    .route("/", docsRoutes())
+    .route("/", authRoutes(engine, config.auth.jwtSecret))
+    .route("/", meRoutes(engine))
+    .route("/", tillRoutes(engine, config.http.trustProxy))
+    .route("/", guestRoutes(engine, config.http.trustProxy));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "Staff access token from POST /api/v1/auth/login",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "telegramInitData", {
+    type: "apiKey",
+    in: "header",
+    name: "Authorization",
+    description: "`tma <initData>` as the Mini App received it from Telegram, with the X-Tenant header",
+  });
 
   app.doc31("/api/v1/openapi.json", {
     openapi: "3.1.0",

@@ -17,6 +17,12 @@ const apiEnv = z
     BODY_LIMIT_BYTES: env.positiveInt.max(50 * 1024 * 1024).default(1_048_576),
     RATE_LIMIT_PER_MINUTE: env.positiveInt.default(100),
     TRUST_PROXY: env.flag.default(false),
+    JWT_SECRET: z.string().min(32, { message: "must be at least 32 characters (openssl rand -base64 48)" }),
+    INIT_DATA_MAX_AGE_SECONDS: env.positiveInt.default(3600),
+    QR_TOKEN_TTL_SECONDS: env.positiveInt.min(15).max(600).default(60),
+    GUEST_CODE_TTL_SECONDS: env.positiveInt.min(60).max(3600).default(300),
+    QUOTE_HOLD_TTL_SECONDS: env.positiveInt.min(30).max(3600).default(300),
+    CASHIER_REFUND_WINDOW_MINUTES: env.nonNegativeInt.max(24 * 60).default(30),
   })
   .transform((raw) => ({
     nodeEnv: raw.NODE_ENV,
@@ -32,6 +38,13 @@ const apiEnv = z
     database: { url: raw.DATABASE_URL },
     redis: { url: raw.REDIS_URL },
     encryptionKey: raw.APP_ENCRYPTION_KEY,
+    auth: { jwtSecret: raw.JWT_SECRET, initDataMaxAgeSeconds: raw.INIT_DATA_MAX_AGE_SECONDS },
+    engine: {
+      qrTtlSeconds: raw.QR_TOKEN_TTL_SECONDS,
+      codeTtlSeconds: raw.GUEST_CODE_TTL_SECONDS,
+      holdTtlSeconds: raw.QUOTE_HOLD_TTL_SECONDS,
+      cashierRefundWindowMinutes: raw.CASHIER_REFUND_WINDOW_MINUTES,
+    },
   }));
 
 export type ApiConfig = z.infer<typeof apiEnv>;

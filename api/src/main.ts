@@ -1,7 +1,7 @@
 // The API process: configuration, start-up checks with readable failures, the HTTP server, and
 // a graceful stop on SIGTERM/SIGINT (in-flight requests finish, then connections close).
 import { serve } from "@hono/node-server";
-import { createDb, StartupError, verifyDatabase } from "@maxl/db";
+import { createDb, createSecretBox, StartupError, verifyDatabase } from "@maxl/db";
 import { ConfigError } from "@maxl/shared";
 import { createApp } from "./app.ts";
 import { loadApiConfig } from "./config.ts";
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   });
   const redis = createRedis({ url: config.redis.url, kind: "command", name: "api", logger });
   await redisReady(redis);
-  const app = createApp({ config, logger, db, redis });
+  const app = createApp({ config, logger, db, redis, secrets: createSecretBox(config.encryptionKey) });
 
   const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) => {
     logger.info({ port: info.port, host: config.http.host }, `API listening on http://localhost:${info.port}`);

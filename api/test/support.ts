@@ -1,7 +1,7 @@
 // Builds the real application against the test database and Redis, with its own Redis key
 // prefix so rate-limit counters never leak between tests.
-import { randomBytes, randomUUID } from "node:crypto";
-import { createDb, type Db } from "@maxl/db";
+import { randomUUID } from "node:crypto";
+import { createDb, createSecretBox, type Db } from "@maxl/db";
 import { testServices } from "@maxl/db/testing";
 import { type AppType, createApp } from "../src/app.ts";
 import { type ApiConfig, loadApiConfig } from "../src/config.ts";
@@ -16,6 +16,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Fixed, so a test can seal a bot token the app it builds will read. */
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 42).toString("base64");
+
 export const testEnv = (): Record<string, string> => {
   const services = testServices();
   return {
@@ -23,7 +26,8 @@ export const testEnv = (): Record<string, string> => {
     LOG_LEVEL: "silent",
     DATABASE_URL: services.appUrl,
     REDIS_URL: services.redisUrl,
-    APP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    APP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    JWT_SECRET: "test-jwt-secret-test-jwt-secret-0123456789",
     CORS_ORIGINS: "http://localhost:5173",
   };
 };
@@ -34,6 +38,7 @@ export interface TestAppOptions {
   redis?: Redis;
   /** share rate-limit counters with another test app */
   redisPrefix?: string;
+  clock?: () => Date;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -46,7 +51,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logger: createLogger({ service: "api-test", level: "silent" }),
     db,
     redis,
+    secrets: createSecretBox(config.encryptionKey),
     redisPrefix: options.redisPrefix ?? `test:${randomUUID()}`,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     app,

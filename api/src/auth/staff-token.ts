@@ -1,0 +1,35 @@
+// Access tokens for staff: short-lived (15 minutes) HS256 JWTs naming the staff member, their
+// tenant and role. Refresh tokens and sign-out arrive with the admin view (issue #7).
+import { sign, verify } from "hono/jwt";
+import type { StaffRole } from "../core/context.ts";
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+
+export interface StaffClaims {
+  staffId: string;
+  tenantId: string;
+  role: StaffRole;
+}
+
+export async function issueStaffToken(claims: StaffClaims, secret: string, now: Date): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return sign(
+    { sub: claims.staffId, tid: claims.tenantId, role: claims.role, iat, exp: iat + ACCESS_TOKEN_SECONDS },
+    secret,
+    "HS256",
+  );
+}
+
+const roles = new Set<StaffRole>(["owner", "admin", "manager", "cashier"]);
+
+/** The claims of a valid, unexpired token; null for anything else. */
+export async function readStaffToken(token: string, secret: string): Promise<StaffClaims | null> {
+  try {
+    const payload = await verify(token, secret, "HS256");
+    const role = payload.role as StaffRole;
+    if (typeof payload.sub !== "string" || typeof payload.tid !== "string" || !roles.has(role)) return null;
+    return { staffId: payload.sub, tenantId: payload.tid, role };
+  } catch {
+    return null;
+  }
+}

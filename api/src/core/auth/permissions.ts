@@ -1,0 +1,25 @@
+// Who may do what: the permission matrix, in one place. Routes name a permission; this says
+// which roles hold it. (The admin view reads the same matrix to show what a role can do.)
+import type { StaffRole } from "../context.ts";
+
+const everyone: readonly StaffRole[] = ["owner", "admin", "manager", "cashier"];
+const managers: readonly StaffRole[] = ["owner", "admin", "manager"];
+
+export const permissionMatrix = {
+  /** find a guest by QR token, 6-digit code or phone */
+  "guests.identify": everyone,
+  "guests.read": everyone,
+  "points.quote": everyone,
+  "points.accrue": everyone,
+  "points.redeem": everyone,
+  /** cashiers only their own checks, shortly after (checked by the refund verb) */
+  "points.refund": everyone,
+  "points.adjust": managers,
+  "levels.setManual": managers,
+} as const satisfies Record<string, readonly StaffRole[]>;
+
+export type Permission = keyof typeof permissionMatrix;
+
+export function roleMay(role: StaffRole, permission: Permission): boolean {
+  return (permissionMatrix[permission] as readonly StaffRole[]).includes(role);
+}

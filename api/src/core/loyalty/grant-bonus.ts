@@ -1,0 +1,90 @@
+// Bonus: points the program gives on its own (welcome, birthday), as a new lot with the program's
+// lifetime. The key says what the bonus is for (e.g. "birthday:<guest>:2026"), so each is given
+// once however often the job that grants it runs.
+import type { OperationResult } from "@maxl/shared";
+import { uuidv7 } from "uuidv7";
+import { type EngineDeps, systemActor } from "../context.ts";
+import { type Outcome, requestHash, runGuestOperation } from "./idempotency.ts";
+import { lotExpiry } from "./ledger-reads.ts";
+import { levelFields } from "./level-decisions.ts";
+import { operationResult } from "./results.ts";
+import { writeOperation } from "./write-operation.ts";
+
+export type BonusReason = "welcome" | "birthday";
+
+export interface BonusRequest {
+  tenantId: string;
+  guestId: string;
+  points: number;
+  reason: BonusReason;
+  idempotencyKey: string;
+}
+
+export async function grantBonus(deps: EngineDeps, request: BonusRequest): Promise<Outcome<OperationResult>> {
+  const at = deps.clock();
+  const hash = requestHash({ verb: "bonus", guestId: request.guestId, points: request.points, reason: request.reason });
+  return runGuestOperation(deps.db, {
+    tenantId: request.tenantId,
+    guestId: request.guestId,
+    key: request.idempotencyKey,
+    hash,
+    at,
+    async work(client, state) {
+      const operationId = uuidv7();
+      const lotId = uuidv7();
+      const expiresAt = lotExpiry(state, at);
+      const level = { ...levelFields(state), change: null };
+      const result = operationResult({
+        operationId,
+        kind: "bonus",
+        state,
+        checkId: null,
+        counts: { bonus: request.points },
+        pointsDelta: request.points,
+        expiresAt,
+        level,
+        at,
+      });
+      await writeOperation(client, {
+        tenantId: request.tenantId,
+        guestId: request.guestId,
+        at,
+        operation: {
+          id: operationId,
+          idempotencyKey: request.idempotencyKey,
+          requestHash: hash,
+          kind: "bonus",
+          source: systemActor.source,
+          checkId: null,
+          actorStaffId: null,
+          result,
+        },
+        newLots: [{ id: lotId, checkId: null, points: request.points, expiresAt }],
+        lotChanges: [],
+        movements: [{ lotId, points: request.points }],
+        entries: [{ kind: "bonus", points: request.points, checkId: null, reason: `${request.reason} bonus` }],
+        balanceBefore: state.balance,
+        level,
+        lastVisitAt: null,
+        events: [
+          {
+            type: "points.earned",
+            payload: {
+              guestId: request.guestId,
+              operationId,
+              kind: "bonus",
+              earned: request.points,
+              pointsDelta: request.points,
+              balance: result.balance,
+              expiresAt: result.expiresAt,
+              reason: request.reason,
+              at: result.at,
+            },
+          },
+        ],
+        committedHoldId: null,
+      });
+      return result;
+    },
+  });
+}

@@ -1,0 +1,235 @@
+// Writes one operation and everything it changes in a single statement: the operation row, its
+// check, new lots, changes to existing lots, lot movements, ledger entries (with running
+// balances), outbox events, a committed hold, and the guest's cached balance and level. Data-
+// modifying CTEs run together and foreign keys are checked at the end of the statement, so the
+// whole change is one round trip and either all of it lands or none.
+import type pg from "pg";
+import type { LevelFields } from "./level-decisions.ts";
+
+export interface CheckWrite {
+  id: string;
+  kind: "sale" | "refund";
+  source: "cashier" | "pos" | "system" | "admin";
+  restaurantId: string | null;
+  integrationId: string | null;
+  externalId: string | null;
+  refundOfId: string | null;
+  amountMinor: bigint;
+  paidMinor: bigint;
+  pointsRedeemed: number;
+  currency: string;
+  closedAt: Date;
+  items?: unknown;
+}
+
+/** A sale made at the till or sent by a POS. */
+export function saleCheck(fields: {
+  id: string;
+  source: CheckWrite["source"];
+  input: {
+    restaurantId?: string | undefined;
+    integrationId?: string | undefined;
+    externalId?: string | undefined;
+    items?: unknown;
+    currency: string;
+    amountMinor: bigint;
+  };
+  paidMinor: bigint;
+  pointsRedeemed: number;
+  closedAt: Date;
+}): CheckWrite {
+  const { input } = fields;
+  return {
+    id: fields.id,
+    kind: "sale",
+    source: fields.source,
+    restaurantId: input.restaurantId ?? null,
+    integrationId: input.integrationId ?? null,
+    externalId: input.externalId ?? null,
+    refundOfId: null,
+    amountMinor: input.amountMinor,
+    paidMinor: fields.paidMinor,
+    pointsRedeemed: fields.pointsRedeemed,
+    currency: input.currency,
+    closedAt: fields.closedAt,
+    items: input.items,
+  };
+}
+
+export interface EntryWrite {
+  kind: "earn" | "redeem" | "expire" | "adjust" | "bonus" | "reversal";
+  points: number;
+  checkId: string | null;
+  reason: string | null;
+}
+
+export interface EventWrite {
+  type: string;
+  payload: Record<string, unknown>;
+  dedupeKey?: string;
+}
+
+export interface OperationWrite {
+  tenantId: string;
+  guestId: string;
+  at: Date;
+  operation: {
+    id: string;
+    idempotencyKey: string;
+    requestHash: string;
+    kind: "accrual" | "redemption" | "refund" | "adjustment" | "bonus" | "expiry";
+    source: "cashier" | "pos" | "system" | "admin";
+    checkId: string | null;
+    actorStaffId: string | null;
+    result: unknown;
+  };
+  check?: CheckWrite;
+  newLots: { id: string; checkId: string | null; points: number; expiresAt: Date | null }[];
+  /** changes to lots that already exist, by id */
+  lotChanges: { lotId: string; delta: number }[];
+  /** every change to any lot, new or old, as recorded movements */
+  movements: { lotId: string; points: number }[];
+  entries: EntryWrite[];
+  /** the guest's balance before the operation; entries carry running balances from it */
+  balanceBefore: number;
+  level: LevelFields;
+  lastVisitAt: Date | null;
+  events: EventWrite[];
+  committedHoldId: string | null;
+}
+
+const WRITE_OPERATION = `
+WITH
+op AS (
+  INSERT INTO loyalty_operations
+    (tenant_id, id, idempotency_key, request_hash, kind, source, guest_id, check_id, actor_staff_id, result, created_at)
+  VALUES ($1, $2, $3, $4, $5::operation_kind, $6::points_source, $7, $8, $9, $10::jsonb, $11)
+),
+chk AS (
+  INSERT INTO checks (tenant_id, id, kind, source, restaurant_id, guest_id, integration_id, external_id, refund_of_id,
+                      amount_minor, paid_minor, points_redeemed, currency, closed_at, items, created_at)
+  SELECT $1, c.id, c.kind::check_kind, c.source::points_source, c.restaurant_id, $7, c.integration_id, c.external_id,
+         c.refund_of_id, c.amount_minor, c.paid_minor, c.points_redeemed, c.currency, c.closed_at, c.items, $11
+    FROM jsonb_to_recordset($12::jsonb) AS c(id uuid, kind text, source text, restaurant_id uuid, integration_id uuid,
+         external_id text, refund_of_id uuid, amount_minor bigint, paid_minor bigint, points_redeemed int, currency text,
+         closed_at timestamptz, items jsonb)
+),
+new_lots AS (
+  INSERT INTO point_lots (tenant_id, id, guest_id, check_id, initial_points, remaining_points, expires_at, created_at)
+  SELECT $1, l.id, $7, l.check_id, l.points, l.points, l.expires_at, $11
+    FROM jsonb_to_recordset($13::jsonb) AS l(id uuid, check_id uuid, points int, expires_at timestamptz)
+),
+changed_lots AS (
+  UPDATE point_lots p SET remaining_points = p.remaining_points + c.delta
+    FROM jsonb_to_recordset($14::jsonb) AS c(lot_id uuid, delta int)
+   WHERE p.tenant_id = $1 AND p.id = c.lot_id
+),
+moves AS (
+  INSERT INTO lot_movements (tenant_id, operation_id, lot_id, points, created_at)
+  SELECT $1, $2, m.lot_id, m.points, $11 FROM jsonb_to_recordset($15::jsonb) AS m(lot_id uuid, points int)
+),
+entries AS (
+  INSERT INTO ledger_entries (tenant_id, created_at, guest_id, operation_id, check_id, kind, points, balance_after,
+                              source, actor_staff_id, reason)
+  SELECT $1, $11, $7, $2, e.check_id, e.kind::ledger_entry_kind, e.points, e.balance_after, $6::points_source, $9, e.reason
+    FROM jsonb_to_recordset($16::jsonb) AS e(check_id uuid, kind text, points int, balance_after int, reason text)
+),
+events AS (
+  INSERT INTO outbox_events (tenant_id, type, payload, dedupe_key, created_at)
+  SELECT $1, v.type, v.payload, v.dedupe_key, $11 FROM jsonb_to_recordset($17::jsonb) AS v(type text, payload jsonb, dedupe_key text)
+  ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
+),
+hold AS (
+  UPDATE redemption_holds SET status = 'committed', operation_id = $2 WHERE tenant_id = $1 AND id = $18
+)
+UPDATE guests
+   SET balance = $19, level_id = $20, level_changed_at = $21, manual_level_id = $22, manual_level_until = $23,
+       level_downgrade_due_at = $24, last_visit_at = coalesce($25, last_visit_at), updated_at = $11
+ WHERE tenant_id = $1 AND id = $7`;
+
+/** Writes the operation; returns the guest's balance after it. */
+export async function writeOperation(client: pg.PoolClient, write: OperationWrite): Promise<number> {
+  let balance = write.balanceBefore;
+  const entries = write.entries
+    .filter((entry) => entry.points !== 0)
+    .map((entry) => {
+      balance += entry.points;
+      return {
+        check_id: entry.checkId,
+        kind: entry.kind,
+        points: entry.points,
+        balance_after: balance,
+        reason: entry.reason,
+      };
+    });
+  const check = write.check
+    ? [
+        {
+          id: write.check.id,
+          kind: write.check.kind,
+          source: write.check.source,
+          restaurant_id: write.check.restaurantId,
+          integration_id: write.check.integrationId,
+          external_id: write.check.externalId,
+          refund_of_id: write.check.refundOfId,
+          amount_minor: write.check.amountMinor.toString(),
+          paid_minor: write.check.paidMinor.toString(),
+          points_redeemed: write.check.pointsRedeemed,
+          currency: write.check.currency,
+          closed_at: write.check.closedAt.toISOString(),
+          items: write.check.items ?? null,
+        },
+      ]
+    : [];
+  const { operation, level } = write;
+  // Named, so each connection plans this large statement once.
+  await client.query({
+    name: "loyalty.write-operation",
+    text: WRITE_OPERATION,
+    values: [
+      write.tenantId,
+      operation.id,
+      operation.idempotencyKey,
+      operation.requestHash,
+      operation.kind,
+      operation.source,
+      write.guestId,
+      operation.checkId,
+      operation.actorStaffId,
+      JSON.stringify(operation.result),
+      write.at,
+      JSON.stringify(check),
+      JSON.stringify(
+        write.newLots.map((lot) => ({
+          id: lot.id,
+          check_id: lot.checkId,
+          points: lot.points,
+          expires_at: lot.expiresAt?.toISOString() ?? null,
+        })),
+      ),
+      JSON.stringify(
+        write.lotChanges.filter((change) => change.delta !== 0).map((c) => ({ lot_id: c.lotId, delta: c.delta })),
+      ),
+      JSON.stringify(
+        write.movements.filter((move) => move.points !== 0).map((m) => ({ lot_id: m.lotId, points: m.points })),
+      ),
+      JSON.stringify(entries),
+      JSON.stringify(
+        write.events.map((event) => ({
+          type: event.type,
+          payload: event.payload,
+          dedupe_key: event.dedupeKey ?? null,
+        })),
+      ),
+      write.committedHoldId,
+      balance,
+      level.levelId,
+      level.levelChangedAt,
+      level.manualLevelId,
+      level.manualLevelUntil,
+      level.levelDowngradeDueAt,
+      write.lastVisitAt,
+    ],
+  });
+  return balance;
+}

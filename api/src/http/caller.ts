@@ -1,0 +1,121 @@
+// Who is calling. identifyCaller runs before the rate limit on every /api route: it checks any
+// credentials sent (a staff Bearer token, or Telegram launch data with X-Tenant) and, if they
+// hold, sets the principal the limit counts against. It never refuses; the route guards below
+// do, with the reason the check failed.
+import type { Context, MiddlewareHandler } from "hono";
+import { checkInitData } from "../auth/init-data.ts";
+import { readStaffToken } from "../auth/staff-token.ts";
+import type { TenantDirectory } from "../auth/tenant-directory.ts";
+import { type Permission, roleMay } from "../core/auth/permissions.ts";
+import type { Actor, EngineDeps } from "../core/context.ts";
+import { guestForTelegramUser } from "../core/guests/telegram-guest.ts";
+import { clientIp } from "./client-ip.ts";
+import type { AppEnv } from "./context.ts";
+import { problem } from "./problem.ts";
+
+export interface CallerOptions {
+  jwtSecret: string;
+  initDataMaxAgeSeconds: number;
+  tenants: TenantDirectory;
+  clock: () => Date;
+}
+
+const initDataProblems = {
+  malformed: "The Mini App's launch data is missing or damaged. Close it and open it again from the bot.",
+  forged: "The Mini App's launch data is not valid for this restaurant. Open the card from the restaurant's bot.",
+  expired: "This Mini App session is too old. Close it and open it again from the bot.",
+};
+
+export function identifyCaller(options: CallerOptions): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const authorization = c.req.header("authorization") ?? "";
+    const [scheme = "", credentials = ""] = authorization.split(/\s+(.*)/s);
+    if (/^bearer$/i.test(scheme)) {
+      const staff = await readStaffToken(credentials.trim(), options.jwtSecret);
+      if (staff) {
+        c.set("staff", staff);
+        c.set("principal", `staff:${staff.staffId}`);
+      } else {
+        c.set("authProblem", "Your session has expired or is not valid. Sign in again.");
+      }
+    } else if (/^tma$/i.test(scheme)) {
+      const slug = c.req.header("x-tenant") ?? "";
+      const tenantId = slug ? await options.tenants.tenantIdBySlug(slug) : null;
+      const botToken = tenantId ? await options.tenants.botToken(tenantId) : null;
+      if (!tenantId || !botToken) {
+        c.set("authProblem", "This restaurant is not known or has no bot connected. Check the X-Tenant header.");
+      } else {
+        const check = checkInitData(credentials.trim(), botToken, options.initDataMaxAgeSeconds, options.clock());
+        if (check.ok) {
+          c.set("telegram", { tenantId, user: check.user });
+          c.set("principal", `tg:${tenantId}:${check.user.id}`);
+        } else {
+          c.set("authProblem", initDataProblems[check.reason]);
+        }
+      }
+    }
+    await next();
+  };
+}
+
+/** Staff only, holding the permission. */
+export function requireStaff(permission: Permission): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const staff = c.get("staff");
+    if (!staff) {
+      return problem(c, {
+        code: "UNAUTHORIZED",
+        detail: c.get("authProblem") ?? "Sign in first: send the access token as Authorization: Bearer <token>.",
+        headers: { "WWW-Authenticate": 'Bearer realm="maxloyalty"' },
+      });
+    }
+    if (!roleMay(staff.role, permission)) {
+      return problem(c, { code: "FORBIDDEN", detail: `Your role (${staff.role}) may not do this.` });
+    }
+    await next();
+    return undefined;
+  };
+}
+
+/** A guest in the Mini App; the guest record is created on their first visit. */
+export function requireGuest(engine: EngineDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const telegram = c.get("telegram");
+    if (!telegram) {
+      return problem(c, {
+        code: "UNAUTHORIZED",
+        detail: c.get("authProblem") ?? "Open the card from the restaurant's Telegram bot.",
+        headers: { "WWW-Authenticate": 'tma realm="maxloyalty"' },
+      });
+    }
+    c.set("guestId", await guestForTelegramUser(engine, telegram.tenantId, telegram.user));
+    await next();
+    return undefined;
+  };
+}
+
+/** The tenant and guest a guarded guest route serves. */
+export function guestOf(c: Context<AppEnv>): { tenantId: string; guestId: string } {
+  const telegram = c.get("telegram");
+  const guestId = c.get("guestId");
+  if (!telegram || !guestId) throw new Error("guestOf used on a route without requireGuest");
+  return { tenantId: telegram.tenantId, guestId };
+}
+
+/** The staff member a guarded staff route serves, as the actor of what they do. */
+export function staffOf(
+  c: Context<AppEnv>,
+  source: Actor["source"],
+  trustProxy: boolean,
+): Actor & { tenantId: string } {
+  const staff = c.get("staff");
+  if (!staff) throw new Error("staffOf used on a route without requireStaff");
+  return {
+    tenantId: staff.tenantId,
+    source,
+    staffId: staff.staffId,
+    role: staff.role,
+    ip: clientIp(c, trustProxy),
+    userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
+  };
+}

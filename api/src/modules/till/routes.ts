@@ -1,0 +1,138 @@
+// The till: identify a guest, quote, accrue, redeem, refund. Staff only (Bearer token); every
+// write takes an Idempotency-Key so a double tap or a retry never moves points twice.
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import {
+  accrualInputSchema,
+  operationResultSchema,
+  quoteInputSchema,
+  quoteResultSchema,
+  redemptionInputSchema,
+  refundInputSchema,
+} from "@maxl/shared";
+import type { Context } from "hono";
+import type { Permission } from "../../core/auth/permissions.ts";
+import type { EngineDeps } from "../../core/context.ts";
+import { guestSummarySchema } from "../../core/guests/guest-summary.ts";
+import { identifyGuest, identifyInputSchema } from "../../core/guests/identify-guest.ts";
+import { accruePoints } from "../../core/loyalty/accrue-points.ts";
+import { quoteRedemption } from "../../core/loyalty/quote-redemption.ts";
+import { redeemPoints } from "../../core/loyalty/redeem-points.ts";
+import { refundCheck } from "../../core/loyalty/refund-check.ts";
+import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { AppEnv } from "../../http/context.ts";
+import { errorResponses, idempotencyHeaders, problemResponse, staffSecurity } from "../../http/openapi.ts";
+import { respondOutcome } from "../../http/outcome.ts";
+import { validationHook } from "../../http/problem.ts";
+
+const writeErrors = {
+  ...errorResponses,
+  404: problemResponse("The guest, check, quote or restaurant does not exist"),
+  409: problemResponse("The state changed meanwhile (points spent, quote expired); quote again"),
+};
+
+function tillWrite<
+  B extends
+    | typeof accrualInputSchema
+    | typeof refundInputSchema
+    | typeof quoteInputSchema
+    | typeof redemptionInputSchema,
+  R extends typeof operationResultSchema | typeof quoteResultSchema,
+>(path: string, summary: string, permission: Permission, body: B, result: R) {
+  return createRoute({
+    method: "post",
+    path,
+    tags: ["till"],
+    summary,
+    security: staffSecurity,
+    middleware: [requireStaff(permission)] as const,
+    request: {
+      headers: idempotencyHeaders,
+      body: { required: true, content: { "application/json": { schema: body } } },
+    },
+    responses: {
+      201: {
+        description: "Done (the same answer again for a retry with the same Idempotency-Key)",
+        content: { "application/json": { schema: result } },
+      },
+      ...writeErrors,
+    },
+  });
+}
+
+const identifyRoute = createRoute({
+  method: "post",
+  path: "/api/v1/till/identify",
+  tags: ["till"],
+  summary: "Identify a guest by QR token, 6-digit code or phone",
+  security: staffSecurity,
+  middleware: [requireStaff("guests.identify")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: identifyInputSchema } } } },
+  responses: {
+    200: { description: "The guest", content: { "application/json": { schema: guestSummarySchema } } },
+    404: problemResponse("No live token, code or phone matches"),
+    ...errorResponses,
+  },
+});
+
+/** Who asks and under which key: the same for every till write. */
+function tillCall(c: Context<AppEnv>, trustProxy: boolean) {
+  const { tenantId, ...actor } = staffOf(c, "cashier", trustProxy);
+  // validated by the route's header schema before the handler runs
+  return { tenantId, actor, idempotencyKey: c.req.header("idempotency-key") ?? "" };
+}
+
+export function tillRoutes(engine: EngineDeps, trustProxy: boolean) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+    .openapi(identifyRoute, async (c) => {
+      const { tenantId } = staffOf(c, "cashier", trustProxy);
+      return c.json(await identifyGuest(engine, tenantId, c.req.valid("json")), 200);
+    })
+    .openapi(
+      tillWrite(
+        "/api/v1/till/quotes",
+        "Quote a redemption and hold the points for a few minutes",
+        "points.quote",
+        quoteInputSchema,
+        quoteResultSchema,
+      ),
+      async (c) =>
+        respondOutcome(
+          c,
+          await quoteRedemption(engine, { ...tillCall(c, trustProxy), input: c.req.valid("json") }),
+          201,
+        ),
+    )
+    .openapi(
+      tillWrite(
+        "/api/v1/till/accruals",
+        "Accrue points on a check paid in money",
+        "points.accrue",
+        accrualInputSchema,
+        operationResultSchema,
+      ),
+      async (c) =>
+        respondOutcome(c, await accruePoints(engine, { ...tillCall(c, trustProxy), input: c.req.valid("json") }), 201),
+    )
+    .openapi(
+      tillWrite(
+        "/api/v1/till/redemptions",
+        "Pay part of a check with points (commit a quote)",
+        "points.redeem",
+        redemptionInputSchema,
+        operationResultSchema,
+      ),
+      async (c) =>
+        respondOutcome(c, await redeemPoints(engine, { ...tillCall(c, trustProxy), input: c.req.valid("json") }), 201),
+    )
+    .openapi(
+      tillWrite(
+        "/api/v1/till/refunds",
+        "Refund a check in full or in part",
+        "points.refund",
+        refundInputSchema,
+        operationResultSchema,
+      ),
+      async (c) =>
+        respondOutcome(c, await refundCheck(engine, { ...tillCall(c, trustProxy), input: c.req.valid("json") }), 201),
+    );
+}
