@@ -6,16 +6,26 @@ const workersEnv = z
   .object({
     NODE_ENV: env.nodeEnv.default("development"),
     LOG_LEVEL: env.logLevel.default("info"),
+    DATABASE_URL: env.postgresUrl,
     DATABASE_PLATFORM_URL: env.postgresUrl,
     REDIS_URL: env.redisUrl,
     WORKER_CONCURRENCY_MAINTENANCE: env.positiveInt.max(100).default(1),
+    WORKER_CONCURRENCY_EVENTS: env.positiveInt.max(100).default(5),
+    WORKER_CONCURRENCY_LOYALTY: env.positiveInt.max(100).default(2),
+    OUTBOX_POLL_MS: env.positiveInt.max(60_000).default(250),
+    OUTBOX_BATCH_SIZE: env.positiveInt.max(1_000).default(100),
   })
   .transform((raw) => ({
     nodeEnv: raw.NODE_ENV,
     logLevel: raw.LOG_LEVEL,
-    database: { platformUrl: raw.DATABASE_PLATFORM_URL },
+    database: { url: raw.DATABASE_URL, platformUrl: raw.DATABASE_PLATFORM_URL },
     redis: { url: raw.REDIS_URL },
-    concurrency: { maintenance: raw.WORKER_CONCURRENCY_MAINTENANCE },
+    concurrency: {
+      maintenance: raw.WORKER_CONCURRENCY_MAINTENANCE,
+      events: raw.WORKER_CONCURRENCY_EVENTS,
+      loyalty: raw.WORKER_CONCURRENCY_LOYALTY,
+    },
+    outbox: { pollMs: raw.OUTBOX_POLL_MS, batchSize: raw.OUTBOX_BATCH_SIZE },
   }));
 
 export type WorkersConfig = z.infer<typeof workersEnv>;

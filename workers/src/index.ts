@@ -1,4 +1,8 @@
-export type { JobDefinition, JobDeps } from "./jobs/definition.ts";
+export { type EventConsumer, eventConsumers } from "./events/consumers.ts";
+export { dispatchEvents } from "./events/dispatch.ts";
+export { eventJobId, type PublishedEvent, publishedEventSchema } from "./events/published-event.ts";
+export type { Enqueuer, JobDefinition, JobDeps, JobToEnqueue, WorkerServices } from "./jobs/definition.ts";
 export { jobRegistry } from "./jobs/registry.ts";
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayPass } from "./outbox/relay.ts";
 export { BULL_PREFIX, defaultJobOptions, type QueueName, queueNames } from "./queues.ts";
 export { createWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from "./runtime.ts";

@@ -1,11 +1,12 @@
-// The workers process: start-up checks, the BullMQ runtime, the first run of maintenance, and a
-// graceful stop on SIGTERM/SIGINT that lets in-flight jobs finish.
-import { createLogger, verifyRedis } from "@maxl/api";
-import { createPlatformDb, StartupError, verifyDatabase } from "@maxl/db";
+// The workers process: start-up checks, the BullMQ runtime, the outbox relay, the first run of
+// maintenance, and a graceful stop on SIGTERM/SIGINT that lets in-flight work finish.
+import { createLogger, createRedis, defaultEngineSettings, redisReady, verifyRedis } from "@maxl/api";
+import { createDb, createPlatformDb, StartupError, verifyDatabase } from "@maxl/db";
 import { ConfigError } from "@maxl/shared";
 import { loadWorkersConfig } from "./config.ts";
 import { ensureLedgerPartitions } from "./jobs/ensure-ledger-partitions.ts";
 import { jobRegistry } from "./jobs/registry.ts";
+import { createOutboxRelay } from "./outbox/relay.ts";
 import { queueNames } from "./queues.ts";
 import { createWorkerRuntime } from "./runtime.ts";
 
@@ -16,31 +17,42 @@ async function main(): Promise<void> {
     level: config.logLevel,
     pretty: config.nodeEnv === "development" && process.stdout.isTTY,
   });
+  await verifyDatabase({ url: config.database.url, variable: "DATABASE_URL", role: "maxl_app" });
   await verifyDatabase({ url: config.database.platformUrl, variable: "DATABASE_PLATFORM_URL", role: "maxl_platform" });
   await verifyRedis(config.redis.url);
 
-  const platformDb = createPlatformDb({
-    url: config.database.platformUrl,
-    onPoolError: (error) => logger.warn({ err: error }, "postgres connection lost"),
-  });
+  const onPoolError = (error: Error) => logger.warn({ err: error }, "postgres connection lost");
+  const platformDb = createPlatformDb({ url: config.database.platformUrl, onPoolError });
+  const db = createDb({ url: config.database.url, applicationName: "maxloyalty-workers", onPoolError });
+  const redis = createRedis({ url: config.redis.url, kind: "command", name: "workers-engine", logger });
+  await redisReady(redis);
+
   const runtime = createWorkerRuntime({
     redisUrl: config.redis.url,
     jobs: jobRegistry,
-    deps: { platformDb, logger },
-    concurrency: { [queueNames.maintenance]: config.concurrency.maintenance },
+    deps: { platformDb, engine: { db, redis, clock: () => new Date(), settings: defaultEngineSettings }, logger },
+    concurrency: {
+      [queueNames.maintenance]: config.concurrency.maintenance,
+      [queueNames.events]: config.concurrency.events,
+      [queueNames.loyalty]: config.concurrency.loyalty,
+    },
     logger,
   });
   await runtime.start();
   // Partitions are needed before the first entry of a month, not at the next 00:30 UTC.
   await runtime.enqueue(ensureLedgerPartitions.name, ensureLedgerPartitions.schedule?.data);
+  const relay = createOutboxRelay({ pool: platformDb.pool, publisher: runtime, logger, ...config.outbox });
+  relay.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "stopping: waiting for running jobs");
+    logger.info({ signal }, "stopping: finishing the relay's pass and running jobs");
+    // The relay first: it publishes through the runtime's producer.
+    await relay.stop();
     await runtime.close();
-    await platformDb.close();
+    await Promise.allSettled([platformDb.close(), db.close(), redis.quit()]);
     logger.info("stopped");
     process.exit(0);
   };

@@ -4,6 +4,10 @@ import type { JobsOptions } from "bullmq";
 
 export const queueNames = {
   maintenance: "maintenance",
+  /** one job per outbox event, named after its type (see outbox/relay.ts) */
+  events: "events",
+  /** the per-tenant loyalty upkeep: expiry, reminders, birthdays, levels */
+  loyalty: "loyalty",
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
