@@ -1,36 +1,82 @@
 // pnpm bench: migrates a fresh benchmark database (<DATABASE name>_bench), runs every suite, prints
 // the table and saves it as bench/results/latest.{md,json}. BENCH_SECONDS sets each measurement's
 // duration (default 5).
+import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { createDb } from "@maxl/db";
+import { createApp, createLogger, createRedis, defaultEngineSettings, loadApiConfig, redisReady } from "@maxl/api";
+import { createDb, createSecretBox } from "@maxl/db";
 import { createTestTenant, resetTestDatabase, testServices } from "@maxl/db/testing";
 import pg from "pg";
 import { uuidv7 } from "uuidv7";
 import { type Comparison, renderTable, saveResults } from "./src/report.ts";
+import { accrualSuite } from "./src/suites/accruals.ts";
 import { unitOfWorkSuite } from "./src/suites/unit-of-work.ts";
+import { issueBenchToken } from "./src/token.ts";
 
 const durationMs = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+const baseName = new URL(process.env.DATABASE_ADMIN_URL ?? "postgresql://x/maxloyalty").pathname.slice(1);
 const services = testServices({
   ...process.env,
-  TEST_DATABASE_NAME:
-    process.env.BENCH_DATABASE_NAME ??
-    `${new URL(process.env.DATABASE_ADMIN_URL ?? "postgresql://x/maxloyalty").pathname.slice(1)}_bench`,
+  TEST_DATABASE_NAME: process.env.BENCH_DATABASE_NAME ?? `${baseName}_bench`,
+  TEST_REDIS_URL: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/13",
 });
 
 console.log("bench: preparing a fresh benchmark database");
 await resetTestDatabase(services);
-const db = createDb({ url: services.appUrl, poolSize: 10 });
-const pool = new pg.Pool({ connectionString: services.appUrl, max: 10 });
+const db = createDb({ url: services.appUrl, poolSize: 32 });
+const pool = new pg.Pool({ connectionString: services.appUrl, max: 32 });
+const redis = createRedis({ url: services.redisUrl, kind: "command", name: "bench" });
+await redisReady(redis);
 try {
   const tenant = await createTestTenant(db, "Bench tenant");
   const guestIds = Array.from({ length: 1000 }, () => uuidv7());
-  await db.withTenant(tenant.id, (tx) =>
-    tx.guest.createMany({ data: guestIds.map((id, i) => ({ tenantId: tenant.id, id, firstName: `Guest ${i}` })) }),
-  );
+  const cashierId = uuidv7();
+  await db.withTenant(tenant.id, async (tx) => {
+    await tx.loyaltyProgram.create({ data: { tenantId: tenant.id } });
+    await tx.guest.createMany({
+      data: guestIds.map((id, i) => ({ tenantId: tenant.id, id, firstName: `Guest ${i}` })),
+    });
+    await tx.staffUser.create({
+      data: {
+        tenantId: tenant.id,
+        id: cashierId,
+        email: `bench-${cashierId}@bench.test`,
+        name: "Bench",
+        role: "cashier",
+      },
+    });
+  });
+  const config = loadApiConfig({
+    DATABASE_URL: services.appUrl,
+    REDIS_URL: services.redisUrl,
+    APP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    JWT_SECRET: randomBytes(48).toString("base64url"),
+    RATE_LIMIT_PER_MINUTE: "1000000000",
+    LOG_LEVEL: "silent",
+  });
+  const engine = {
+    db,
+    redis,
+    clock: () => new Date(),
+    settings: { ...defaultEngineSettings, redisPrefix: `bench:${randomUUID()}` },
+  };
+  const app = createApp({
+    config,
+    logger: createLogger({ service: "bench", level: "silent" }),
+    db,
+    redis,
+    secrets: createSecretBox(config.encryptionKey),
+    redisPrefix: engine.settings.redisPrefix,
+  });
+  const staffToken = await issueBenchToken(config.auth.jwtSecret, { staffId: cashierId, tenantId: tenant.id });
 
   const comparisons: Comparison[] = [];
-  console.log(`bench: tenant unit of work (${durationMs / 1000} s per side)`);
+  console.log(`bench: tenant unit of work (${durationMs / 1000} s per measurement)`);
   comparisons.push(await unitOfWorkSuite({ db, pool, tenantId: tenant.id, guestIds }, durationMs));
+  console.log("bench: accruals");
+  comparisons.push(
+    ...(await accrualSuite({ engine, pool, app, tenantId: tenant.id, guestIds, staffToken }, durationMs)),
+  );
 
   const table = renderTable(comparisons);
   console.log(`\n${table}\n`);
@@ -38,4 +84,5 @@ try {
   console.log(`bench: saved ${saved}`);
 } finally {
   await Promise.all([db.close(), pool.end()]);
+  redis.disconnect();
 }
