@@ -3,7 +3,7 @@
 // duration (default 5).
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { createApp, createLogger, createRedis, defaultEngineSettings, loadApiConfig, redisReady } from "@maxl/api";
+import { createApp, createEngineDeps, createLogger, createRedis, loadApiConfig, redisReady } from "@maxl/api";
 import { createDb, createSecretBox } from "@maxl/db";
 import { createTestTenant, resetTestDatabase, testServices } from "@maxl/db/testing";
 import pg from "pg";
@@ -32,7 +32,15 @@ try {
   const guestIds = Array.from({ length: 1000 }, () => uuidv7());
   const cashierId = uuidv7();
   await db.withTenant(tenant.id, async (tx) => {
+    // A program like a real café's: three levels, so every accrual decides on its level.
     await tx.loyaltyProgram.create({ data: { tenantId: tenant.id } });
+    await tx.level.createMany({
+      data: [
+        { tenantId: tenant.id, name: "Bronze", rank: 0, thresholdMinor: 0n, earnRateBps: 500 },
+        { tenantId: tenant.id, name: "Silver", rank: 1, thresholdMinor: 1_500_000n, earnRateBps: 700 },
+        { tenantId: tenant.id, name: "Gold", rank: 2, thresholdMinor: 5_000_000n, earnRateBps: 1000 },
+      ],
+    });
     await tx.guest.createMany({
       data: guestIds.map((id, i) => ({ tenantId: tenant.id, id, firstName: `Guest ${i}` })),
     });
@@ -54,12 +62,7 @@ try {
     RATE_LIMIT_PER_MINUTE: "1000000000",
     LOG_LEVEL: "silent",
   });
-  const engine = {
-    db,
-    redis,
-    clock: () => new Date(),
-    settings: { ...defaultEngineSettings, redisPrefix: `bench:${randomUUID()}` },
-  };
+  const engine = createEngineDeps({ db, redis, settings: { redisPrefix: `bench:${randomUUID()}` } });
   const app = createApp({
     config,
     logger: createLogger({ service: "bench", level: "silent" }),

@@ -9,7 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Redis } from "ioredis";
 import { createTenantDirectory } from "./auth/tenant-directory.ts";
 import type { ApiConfig } from "./config.ts";
-import type { EngineDeps } from "./core/context.ts";
+import { createEngineDeps } from "./core/context.ts";
 import { identifyCaller } from "./http/caller.ts";
 import type { AppEnv } from "./http/context.ts";
 import { createErrorHandler, notFound, problem, validationHook } from "./http/problem.ts";
@@ -41,7 +41,12 @@ export function createApp(deps: AppDeps) {
   const { config } = deps;
   const clock = deps.clock ?? (() => new Date());
   const redisPrefix = deps.redisPrefix ?? "maxl";
-  const engine: EngineDeps = { db: deps.db, redis: deps.redis, clock, settings: { ...config.engine, redisPrefix } };
+  const engine = createEngineDeps({
+    db: deps.db,
+    redis: deps.redis,
+    clock,
+    settings: { ...config.engine, redisPrefix },
+  });
   const tenants = createTenantDirectory(deps.db, deps.secrets);
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

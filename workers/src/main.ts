@@ -1,6 +1,6 @@
 // The workers process: start-up checks, the BullMQ runtime, the outbox relay, the first run of
 // maintenance, and a graceful stop on SIGTERM/SIGINT that lets in-flight work finish.
-import { createLogger, createRedis, defaultEngineSettings, redisReady, verifyRedis } from "@maxl/api";
+import { createEngineDeps, createLogger, createRedis, redisReady, verifyRedis } from "@maxl/api";
 import { createDb, createPlatformDb, StartupError, verifyDatabase } from "@maxl/db";
 import { ConfigError } from "@maxl/shared";
 import { loadWorkersConfig } from "./config.ts";
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const runtime = createWorkerRuntime({
     redisUrl: config.redis.url,
     jobs: jobRegistry,
-    deps: { platformDb, engine: { db, redis, clock: () => new Date(), settings: defaultEngineSettings }, logger },
+    deps: { platformDb, engine: createEngineDeps({ db, redis }), logger },
     concurrency: {
       [queueNames.maintenance]: config.concurrency.maintenance,
       [queueNames.events]: config.concurrency.events,

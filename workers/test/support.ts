@@ -1,7 +1,7 @@
 // What the workers' tests share: the real services as both roles, the engine's dependencies over
 // a clock the test can move, runtimes on prefixes of their own, and a tenant with a program.
 import { randomUUID } from "node:crypto";
-import { createLogger, createRedis, defaultEngineSettings, type EngineDeps, redisReady } from "@maxl/api";
+import { createEngineDeps, createLogger, createRedis, type EngineDeps, redisReady } from "@maxl/api";
 import { createDb, createPlatformDb, type Db, type PlatformDb } from "@maxl/db";
 import { createTestTenant, testServices } from "@maxl/db/testing";
 import type { Job } from "bullmq";
@@ -24,12 +24,12 @@ export async function createTestWorld(): Promise<TestWorld> {
   const redis = createRedis({ url: services.redisUrl, kind: "command", name: "workers-test" });
   await redisReady(redis);
   const clock: TestWorld["clock"] = { now: null };
-  const engine: EngineDeps = {
+  const engine: EngineDeps = createEngineDeps({
     db,
     redis,
     clock: () => clock.now ?? new Date(),
-    settings: { ...defaultEngineSettings, redisPrefix: `test:${randomUUID()}` },
-  };
+    settings: { redisPrefix: `test:${randomUUID()}` },
+  });
   return {
     platformDb,
     db,

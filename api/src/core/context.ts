@@ -2,6 +2,7 @@
 // transport (HTTP, bot, workers) and every test builds the same verbs over its own resources.
 import type { Db } from "@maxl/db";
 import type { Redis } from "ioredis";
+import { createRulesCache, type RulesCache } from "./loyalty/program-rules.ts";
 
 export interface EngineSettings {
   /** how long a quote reserves points at the till */
@@ -30,6 +31,24 @@ export interface EngineDeps {
   /** the current instant; tests move it */
   clock: () => Date;
   settings: EngineSettings;
+  /** tenants' programs and levels, by version */
+  rules: RulesCache;
+}
+
+/** The verbs' dependencies, with defaults for what a caller does not set. */
+export function createEngineDeps(parts: {
+  db: Db;
+  redis: Redis;
+  clock?: () => Date;
+  settings?: Partial<EngineSettings>;
+}): EngineDeps {
+  return {
+    db: parts.db,
+    redis: parts.redis,
+    clock: parts.clock ?? (() => new Date()),
+    settings: { ...defaultEngineSettings, ...parts.settings },
+    rules: createRulesCache(),
+  };
 }
 
 export type StaffRole = "owner" | "admin" | "manager" | "cashier";

@@ -2,6 +2,7 @@
 // workers) calls these and nothing else writes.
 export {
   type Actor,
+  createEngineDeps,
   defaultEngineSettings,
   type EngineDeps,
   type EngineSettings,

@@ -57,6 +57,37 @@ describe("accruePoints", () => {
     );
   });
 
+  it("applies a changed program or level to the very next operation", async () => {
+    const fresh = await engineFixture();
+    try {
+      const guestId = await fresh.newGuest();
+      const accrueThere = () =>
+        accruePoints(fresh.deps, {
+          tenantId: fresh.tenantId,
+          actor: fresh.cashier,
+          idempotencyKey: fresh.key(),
+          input: { guestId, amountMinor: 100_000n, currency: "RUB" },
+        });
+      expect((await accrueThere()).result.earned).toBe(50);
+      await fresh.db.withTenant(fresh.tenantId, (tx) =>
+        tx.level.update({
+          where: { tenantId_id: { tenantId: fresh.tenantId, id: fresh.levels.bronze } },
+          data: { earnRateBps: 900 },
+        }),
+      );
+      expect((await accrueThere()).result.earned).toBe(90);
+      await fresh.db.withTenant(fresh.tenantId, (tx) =>
+        tx.loyaltyProgram.update({
+          where: { tenantId: fresh.tenantId },
+          data: { roundingMode: "ceil", minCheckMinor: 200_000n },
+        }),
+      );
+      expect((await accrueThere()).result.earned).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("writes the points.earned event in the same transaction", async () => {
     const guestId = await f.newGuest();
     const { result } = await accrue(guestId, 200_000n);

@@ -5,7 +5,7 @@ import { createDb, type Db } from "@maxl/db";
 import { createTestTenant, testServices } from "@maxl/db/testing";
 import type { OperationResult } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
-import { type Actor, defaultEngineSettings, type EngineDeps } from "../../src/core/context.ts";
+import { type Actor, createEngineDeps, type EngineDeps } from "../../src/core/context.ts";
 import { adjustPoints } from "../../src/core/loyalty/adjust-points.ts";
 import type { Outcome } from "../../src/core/loyalty/idempotency.ts";
 import { createRedis, redisReady } from "../../src/runtime/redis.ts";
@@ -82,12 +82,12 @@ export async function engineFixture(
       ],
     });
   });
-  const deps: EngineDeps = {
+  const deps: EngineDeps = createEngineDeps({
     db,
     redis,
     clock: () => clock.now,
-    settings: { ...defaultEngineSettings, redisPrefix: `test:${randomUUID()}` },
-  };
+    settings: { redisPrefix: `test:${randomUUID()}` },
+  });
   const manager: Actor = { source: "admin", staffId: staff.manager, role: "manager" };
   let guestCount = 0;
   return {

@@ -3,7 +3,7 @@ import { type LevelRule, levelProgress, ServiceError } from "@maxl/shared";
 import { z } from "zod";
 import type { EngineDeps } from "../context.ts";
 import { currentGuestTokens } from "../identification/tokens.ts";
-import { programFromRow } from "../loyalty/guest-state.ts";
+import { programFromRow } from "../loyalty/program-row.ts";
 import { windowSpend } from "./window-spend.ts";
 
 const levelSchema = z.object({

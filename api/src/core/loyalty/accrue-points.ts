@@ -17,7 +17,7 @@ export async function accruePoints(deps: EngineDeps, request: AccrueRequest): Pr
   const { input, actor, tenantId } = request;
   const at = deps.clock();
   const hash = requestHash({ verb: "accrual", ...input });
-  return runGuestOperation(deps.db, {
+  return runGuestOperation(deps, {
     tenantId,
     guestId: input.guestId,
     key: request.idempotencyKey,

@@ -20,7 +20,7 @@ export async function adjustPoints(
   const { input, actor, tenantId } = request;
   const at = deps.clock();
   const hash = requestHash({ verb: "adjustment", ...input });
-  return runGuestOperation(deps.db, {
+  return runGuestOperation(deps, {
     tenantId,
     guestId: input.guestId,
     key: request.idempotencyKey,

@@ -47,7 +47,7 @@ export async function expireGuestLots(
   at: Date,
 ): Promise<OperationResult | null> {
   return deps.db.withTenantClient(tenantId, async (client) => {
-    const state = await lockGuest(client, tenantId, guestId, at);
+    const state = await lockGuest(client, deps.rules, tenantId, guestId, at);
     const { rows } = await client.query<{ id: string; remaining_points: number }>(
       `SELECT id, remaining_points FROM point_lots
         WHERE tenant_id = app_current_tenant() AND guest_id = $1 AND remaining_points > 0 AND expires_at <= $2

@@ -23,7 +23,7 @@ export interface BonusRequest {
 export async function grantBonus(deps: EngineDeps, request: BonusRequest): Promise<Outcome<OperationResult>> {
   const at = deps.clock();
   const hash = requestHash({ verb: "bonus", guestId: request.guestId, points: request.points, reason: request.reason });
-  return runGuestOperation(deps.db, {
+  return runGuestOperation(deps, {
     tenantId: request.tenantId,
     guestId: request.guestId,
     key: request.idempotencyKey,

@@ -1,41 +1,10 @@
 // Everything a points verb decides on, read in one round trip while locking the guest's row.
 // The row lock serialises every change to one guest's balance and lots, which is what makes
 // parallel redemptions unable to overspend; other guests are not affected.
-import { type LevelRule, type RoundingMode, ServiceError } from "@maxl/shared";
+import { type LevelRule, ServiceError } from "@maxl/shared";
 import type pg from "pg";
-
-export interface ProgramRules {
-  earnRateBps: number;
-  maxRedeemShareBps: number;
-  roundingMode: RoundingMode;
-  pointValueMinor: number;
-  pointsLifetimeDays: number | null;
-  expiryReminderDays: number;
-  welcomeBonusPoints: number;
-  birthdayBonusPoints: number;
-  birthdayDaysBefore: number;
-  birthdayDaysAfter: number;
-  minCheckMinor: bigint;
-  levelWindowDays: number | null;
-  levelDowngradeGraceDays: number;
-}
-
-// The schema's defaults, for a tenant whose program row has not been written yet.
-export const defaultProgram: ProgramRules = {
-  earnRateBps: 500,
-  maxRedeemShareBps: 3000,
-  roundingMode: "floor",
-  pointValueMinor: 100,
-  pointsLifetimeDays: 365,
-  expiryReminderDays: 7,
-  welcomeBonusPoints: 0,
-  birthdayBonusPoints: 0,
-  birthdayDaysBefore: 3,
-  birthdayDaysAfter: 3,
-  minCheckMinor: 0n,
-  levelWindowDays: 365,
-  levelDowngradeGraceDays: 30,
-};
+import type { ProgramRules } from "./program-row.ts";
+import type { RulesCache } from "./program-rules.ts";
 
 export interface GuestState {
   tenantId: string;
@@ -65,8 +34,7 @@ interface StateRow {
   level_downgrade_due_at: Date | null;
   currency: string;
   time_zone: string;
-  program: Record<string, unknown> | null;
-  levels: { id: string; name: string; rank: number; thresholdMinor: string; earnRateBps: number }[];
+  program_version: number | null;
   held_points: string;
   window_spend: string;
   stored: { request_hash: string; result: unknown } | null;
@@ -75,10 +43,7 @@ interface StateRow {
 const LOCK_GUEST = `
   SELECT g.balance, g.level_id, g.level_changed_at, g.manual_level_id, g.manual_level_until, g.level_downgrade_due_at,
          t.currency, t.time_zone,
-         CASE WHEN p.tenant_id IS NULL THEN NULL ELSE to_jsonb(p) END AS program,
-         (SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'name', l.name, 'rank', l.rank,
-                    'thresholdMinor', l.threshold_minor::text, 'earnRateBps', l.earn_rate_bps) ORDER BY l.rank), '[]'::jsonb)
-            FROM levels l WHERE l.tenant_id = g.tenant_id) AS levels,
+         p.version AS program_version,
          (SELECT coalesce(sum(h.max_points), 0) FROM redemption_holds h
            WHERE h.tenant_id = g.tenant_id AND h.guest_id = g.id AND h.status = 'held' AND h.expires_at > $3) AS held_points,
          (SELECT coalesce(sum(CASE WHEN c.kind = 'sale' THEN c.amount_minor ELSE -c.amount_minor END), 0)
@@ -98,11 +63,12 @@ const LOCK_GUEST = `
 
 export async function lockGuest(
   client: pg.PoolClient,
+  rules: RulesCache,
   tenantId: string,
   guestId: string,
   at: Date,
 ): Promise<GuestState> {
-  return (await lockGuestAndFind(client, tenantId, guestId, at, null)).state;
+  return (await lockGuestAndFind(client, rules, tenantId, guestId, at, null)).state;
 }
 
 /**
@@ -111,6 +77,7 @@ export async function lockGuest(
  */
 export async function lockGuestAndFind(
   client: pg.PoolClient,
+  rules: RulesCache,
   tenantId: string,
   guestId: string,
   at: Date,
@@ -124,6 +91,7 @@ export async function lockGuestAndFind(
   });
   const row = rows[0];
   if (!row) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+  const { program, levels } = await rules.get(client, tenantId, row.program_version);
   return {
     stored: row.stored,
     state: {
@@ -137,31 +105,11 @@ export async function lockGuestAndFind(
       levelDowngradeDueAt: row.level_downgrade_due_at,
       currency: row.currency,
       timeZone: row.time_zone,
-      program: row.program ? programFromRow(row.program) : defaultProgram,
-      levels: row.levels.map((level) => ({ ...level, thresholdMinor: BigInt(level.thresholdMinor) })),
+      program,
+      levels,
       heldPoints: Number(row.held_points),
       windowSpendMinor: BigInt(row.window_spend),
     },
-  };
-}
-
-export function programFromRow(row: Record<string, unknown>): ProgramRules {
-  const int = (key: string) => Number(row[key]);
-  const optionalInt = (key: string) => (row[key] === null || row[key] === undefined ? null : Number(row[key]));
-  return {
-    earnRateBps: int("earn_rate_bps"),
-    maxRedeemShareBps: int("max_redeem_share_bps"),
-    roundingMode: row.rounding_mode as RoundingMode,
-    pointValueMinor: int("point_value_minor"),
-    pointsLifetimeDays: optionalInt("points_lifetime_days"),
-    expiryReminderDays: int("expiry_reminder_days"),
-    welcomeBonusPoints: int("welcome_bonus_points"),
-    birthdayBonusPoints: int("birthday_bonus_points"),
-    birthdayDaysBefore: int("birthday_days_before"),
-    birthdayDaysAfter: int("birthday_days_after"),
-    minCheckMinor: BigInt(String(row.min_check_minor)),
-    levelWindowDays: optionalInt("level_window_days"),
-    levelDowngradeGraceDays: int("level_downgrade_grace_days"),
   };
 }
 

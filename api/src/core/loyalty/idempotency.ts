@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { type Db, isTransientConflict, isUniqueViolation } from "@maxl/db";
 import { ServiceError } from "@maxl/shared";
 import type pg from "pg";
+import type { EngineDeps } from "../context.ts";
 import { type GuestState, lockGuestAndFind } from "./guest-state.ts";
 
 export interface Outcome<T> {
@@ -85,12 +86,12 @@ export interface GuestOperation<T> {
 const ATTEMPTS = 3;
 
 /** Locks the guest, answers a retry from the stored result, or does the work once. */
-export async function runGuestOperation<T>(db: Db, operation: GuestOperation<T>): Promise<Outcome<T>> {
+export async function runGuestOperation<T>(deps: EngineDeps, operation: GuestOperation<T>): Promise<Outcome<T>> {
   // A transaction PostgreSQL aborted to break a deadlock (e.g. with the monthly creation of a
   // ledger partition) wrote nothing; running it again is safe and spares the cashier an error.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runOnce(db, operation);
+      return await runOnce(deps, operation);
     } catch (error) {
       if (attempt >= ATTEMPTS || !isTransientConflict(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
@@ -98,13 +99,14 @@ export async function runGuestOperation<T>(db: Db, operation: GuestOperation<T>)
   }
 }
 
-async function runOnce<T>(db: Db, operation: GuestOperation<T>): Promise<Outcome<T>> {
+async function runOnce<T>({ db, rules }: EngineDeps, operation: GuestOperation<T>): Promise<Outcome<T>> {
   const store = operation.store ?? "operations";
   try {
     return await db.withTenantClient(operation.tenantId, async (client): Promise<Outcome<T>> => {
       // Points operations find their stored answer in the locking query itself; quotes look apart.
       const locked = await lockGuestAndFind(
         client,
+        rules,
         operation.tenantId,
         operation.guestId,
         operation.at,

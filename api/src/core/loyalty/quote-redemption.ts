@@ -14,7 +14,7 @@ export async function quoteRedemption(deps: EngineDeps, request: VerbCall<QuoteI
   const { input, actor, tenantId } = request;
   const at = deps.clock();
   const hash = requestHash({ verb: "quote", ...input });
-  return runGuestOperation(deps.db, {
+  return runGuestOperation(deps, {
     tenantId,
     guestId: input.guestId,
     key: request.idempotencyKey,

@@ -88,7 +88,7 @@ export async function redeemPoints(deps: EngineDeps, request: RedeemRequest): Pr
   const { input, actor, tenantId } = request;
   const at = deps.clock();
   const hash = requestHash({ verb: "redemption", ...input });
-  return runGuestOperation(deps.db, {
+  return runGuestOperation(deps, {
     tenantId,
     guestId: input.guestId,
     key: request.idempotencyKey,

@@ -42,7 +42,7 @@ export async function reevaluateLevels(deps: EngineDeps, tenantId: string): Prom
   const run: ReevaluationRun = { examined: candidates.length, changed: 0, graceStarted: 0 };
   for (const guestId of candidates) {
     await deps.db.withTenantClient(tenantId, async (client) => {
-      const state = await lockGuest(client, tenantId, guestId, at);
+      const state = await lockGuest(client, deps.rules, tenantId, guestId, at);
       const outcome = levelOnReevaluation(state, state.windowSpendMinor, at);
       const before = { ...levelFields(state), change: null };
       if (sameLevelFields(before, outcome)) return;

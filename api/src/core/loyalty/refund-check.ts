@@ -162,7 +162,7 @@ export async function refundCheck(deps: EngineDeps, request: RefundRequest): Pro
     throw new ServiceError("VALIDATION", "No guest was identified on this check, so it moved no points to refund.");
   }
 
-  return runGuestOperation(deps.db, {
+  return runGuestOperation(deps, {
     tenantId,
     guestId: sale.guest_id,
     key: request.idempotencyKey,

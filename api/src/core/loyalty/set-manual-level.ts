@@ -18,7 +18,7 @@ export async function setManualLevel(deps: EngineDeps, request: ManualLevelReque
   const at = deps.clock();
   const { input } = request;
   return deps.db.withTenantClient(request.tenantId, async (client) => {
-    const state = await lockGuest(client, request.tenantId, request.guestId, at);
+    const state = await lockGuest(client, deps.rules, request.tenantId, request.guestId, at);
     let outcome: LevelOutcome;
     if (input.levelId) {
       const level = state.levels.find((rule) => rule.id === input.levelId);
