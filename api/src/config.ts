@@ -4,6 +4,28 @@ import { encryptionKeySchema } from "@maxl/db";
 import { env, parseEnv } from "@maxl/shared";
 import { z } from "zod";
 
+/**
+ * The engine's tunables, read by every process that runs its verbs (API, bot, workers) so a QR
+ * code or a quote lasts as long whichever of them issued it.
+ */
+export const engineEnv = {
+  QR_TOKEN_TTL_SECONDS: env.positiveInt.min(15).max(600).default(60),
+  GUEST_CODE_TTL_SECONDS: env.positiveInt.min(60).max(3600).default(300),
+  QUOTE_HOLD_TTL_SECONDS: env.positiveInt.min(30).max(3600).default(300),
+  CASHIER_REFUND_WINDOW_MINUTES: env.nonNegativeInt.max(24 * 60).default(30),
+};
+
+type EngineEnv = { [Key in keyof typeof engineEnv]: z.infer<(typeof engineEnv)[Key]> };
+
+export function engineSettingsFromEnv(raw: EngineEnv) {
+  return {
+    qrTtlSeconds: raw.QR_TOKEN_TTL_SECONDS,
+    codeTtlSeconds: raw.GUEST_CODE_TTL_SECONDS,
+    holdTtlSeconds: raw.QUOTE_HOLD_TTL_SECONDS,
+    cashierRefundWindowMinutes: raw.CASHIER_REFUND_WINDOW_MINUTES,
+  };
+}
+
 const apiEnv = z
   .object({
     NODE_ENV: env.nodeEnv.default("development"),
@@ -19,10 +41,9 @@ const apiEnv = z
     TRUST_PROXY: env.flag.default(false),
     JWT_SECRET: z.string().min(32, { message: "must be at least 32 characters (openssl rand -base64 48)" }),
     INIT_DATA_MAX_AGE_SECONDS: env.positiveInt.default(3600),
-    QR_TOKEN_TTL_SECONDS: env.positiveInt.min(15).max(600).default(60),
-    GUEST_CODE_TTL_SECONDS: env.positiveInt.min(60).max(3600).default(300),
-    QUOTE_HOLD_TTL_SECONDS: env.positiveInt.min(30).max(3600).default(300),
-    CASHIER_REFUND_WINDOW_MINUTES: env.nonNegativeInt.max(24 * 60).default(30),
+    // Where connecting a bot checks its token with getMe; tests point it at a fake.
+    TELEGRAM_API_ROOT: env.httpUrl.default("https://api.telegram.org"),
+    ...engineEnv,
   })
   .transform((raw) => ({
     nodeEnv: raw.NODE_ENV,
@@ -39,12 +60,8 @@ const apiEnv = z
     redis: { url: raw.REDIS_URL },
     encryptionKey: raw.APP_ENCRYPTION_KEY,
     auth: { jwtSecret: raw.JWT_SECRET, initDataMaxAgeSeconds: raw.INIT_DATA_MAX_AGE_SECONDS },
-    engine: {
-      qrTtlSeconds: raw.QR_TOKEN_TTL_SECONDS,
-      codeTtlSeconds: raw.GUEST_CODE_TTL_SECONDS,
-      holdTtlSeconds: raw.QUOTE_HOLD_TTL_SECONDS,
-      cashierRefundWindowMinutes: raw.CASHIER_REFUND_WINDOW_MINUTES,
-    },
+    telegramApiRoot: raw.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+    engine: engineSettingsFromEnv(raw),
   }));
 
 export type ApiConfig = z.infer<typeof apiEnv>;

@@ -1,5 +1,6 @@
 export { type AppDeps, type AppType, createApp } from "./app.ts";
-export { type ApiConfig, loadApiConfig } from "./config.ts";
+export { type ApiConfig, engineEnv, engineSettingsFromEnv, loadApiConfig } from "./config.ts";
 export * from "./core/index.ts";
 export { createLogger, type Logger } from "./runtime/logger.ts";
 export { createRedis, type Redis, redisReady, verifyRedis } from "./runtime/redis.ts";
+export { runService } from "./runtime/service.ts";

@@ -1,12 +1,12 @@
 // The API process: configuration, start-up checks with readable failures, the HTTP server, and
 // a graceful stop on SIGTERM/SIGINT (in-flight requests finish, then connections close).
 import { serve } from "@hono/node-server";
-import { createDb, createSecretBox, StartupError, verifyDatabase } from "@maxl/db";
-import { ConfigError } from "@maxl/shared";
+import { createDb, createSecretBox, verifyDatabase } from "@maxl/db";
 import { createApp } from "./app.ts";
 import { loadApiConfig } from "./config.ts";
 import { createLogger } from "./runtime/logger.ts";
 import { createRedis, redisReady, verifyRedis } from "./runtime/redis.ts";
+import { runService } from "./runtime/service.ts";
 
 async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
@@ -54,11 +54,4 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupError) {
-    console.error(`api: ${error.message}`);
-  } else {
-    console.error("api: failed to start", error);
-  }
-  process.exit(1);
-});
+runService("api", main);

@@ -1,5 +1,6 @@
 export { createDb, type Db, type DbOptions, type TenantTx, type UnitOfWorkOptions } from "./client.ts";
 export { describeDatabaseError, redactUrl, StartupError } from "./connection-errors.ts";
+export type { BotConnection, Guest, Level, LoyaltyProgram, StaffUser, Tenant } from "./generated/client.ts";
 export { Prisma } from "./generated/client.ts";
 export * from "./generated/enums.ts";
 export type * from "./generated/models.ts";

@@ -28,6 +28,20 @@ describe("parseEnv", () => {
     });
   });
 
+  it("reads an empty value as unset, so the default applies", () => {
+    const parsed = parseEnv(schema, {
+      DATABASE_URL: "postgresql://u:p@db:5432/x",
+      REDIS_URL: "redis://cache:6379/0",
+      PORT: "",
+      TRUST_PROXY: "",
+    });
+    expect(parsed.PORT).toBe(3000);
+    expect(parsed.TRUST_PROXY).toBe(false);
+    expect(() => parseEnv(schema, { DATABASE_URL: "", REDIS_URL: "redis://cache:6379/0" })).toThrow(
+      /DATABASE_URL: is not set/,
+    );
+  });
+
   it("reports every problem on its own line, naming the variable", () => {
     let message = "";
     try {

@@ -11,7 +11,9 @@ export function parseEnv<Schema extends z.ZodType>(
   schema: Schema,
   env: Record<string, string | undefined>,
 ): z.infer<Schema> {
-  const result = schema.safeParse(env);
+  // "NAME=" in a .env file means "not set": the variable's default applies.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const result = schema.safeParse(given);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "(environment)";

@@ -27,6 +27,13 @@ export interface ServiceErrorOptions {
   fields?: FieldError[];
   /** Extra members safe to show to the caller (e.g. `{ available: 120 }`). */
   details?: Record<string, unknown>;
+  /**
+   * A message key for interfaces that speak the user's language (the bot, the web apps); the
+   * English `message` stays what the HTTP API returns as `detail`.
+   */
+  key?: string;
+  /** Values for the key's placeholders. */
+  vars?: Record<string, string | number>;
   cause?: unknown;
 }
 
@@ -35,12 +42,16 @@ export class ServiceError extends Error {
   readonly code: ErrorCode;
   readonly fields: FieldError[] | undefined;
   readonly details: Record<string, unknown> | undefined;
+  readonly key: string | undefined;
+  readonly vars: Record<string, string | number> | undefined;
 
   constructor(code: ErrorCode, message: string, options: ServiceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.fields = options.fields;
     this.details = options.details;
+    this.key = options.key;
+    this.vars = options.vars;
   }
 }
 

@@ -4,6 +4,7 @@ import {
   divideRounded,
   formatMinor,
   maxRedeemablePoints,
+  parseMinorInput,
   pointsEarned,
   proportionalPoints,
   roundingModes,
@@ -137,9 +138,30 @@ describe("proportionalPoints", () => {
   });
 });
 
+describe("parseMinorInput", () => {
+  it.each([
+    ["1250", 125_000n],
+    ["1 250,50", 125_050n],
+    ["1250.5", 125_050n],
+    ["1\u00a0250 ₽", 125_000n],
+    ["0,99", 99n],
+  ])("reads %j as %s minor units", (input, expected) => {
+    expect(parseMinorInput(input)).toBe(expected);
+  });
+
+  it.each(["", "-100", "12,345", "abc", "1.2.3", "1e5", "１２"])("refuses %j", (input) => {
+    expect(parseMinorInput(input)).toBeNull();
+  });
+});
+
 describe("formatMinor", () => {
   it("formats roubles for Russian readers", () => {
     expect(formatMinor(123_450n, "RUB", "ru").replace(/\s/g, " ")).toBe("1 234,50 ₽");
+    expect(formatMinor(1_000_000n, "RUB", "ru", { wholeWithoutFraction: true }).replace(/\s/g, " ")).toBe("10 000 ₽");
+    expect(formatMinor(1_000_050n, "RUB", "ru", { wholeWithoutFraction: true }).replace(/\s/g, " ")).toBe(
+      "10 000,50 ₽",
+    );
+    expect(formatMinor(1_000_000n, "RUB", "ru").replace(/\s/g, " ")).toBe("10 000,00 ₽");
   });
 
   it("keeps every digit of amounts beyond a float's precision", () => {

@@ -90,9 +90,29 @@ function toSafeNumber(value: bigint): number {
   return Number(value);
 }
 
-/** Formats minor units for people: `formatMinor(123450n, "RUB", "ru")` gives "1 234,50 ₽". */
-export function formatMinor(minor: bigint, currency: string, locale: string): string {
-  const formatter = new Intl.NumberFormat(locale, { style: "currency", currency });
+/**
+ * Formats minor units for people: `formatMinor(123450n, "RUB", "ru")` gives "1 234,50 ₽". With
+ * `wholeWithoutFraction`, a whole amount drops its zeros ("10 000 ₽"), as menus and price lists
+ * write it; a till receipt keeps them.
+ */
+export function formatMinor(
+  minor: bigint,
+  currency: string,
+  locale: string,
+  options: { wholeWithoutFraction?: boolean } = {},
+): string {
+  // "₽" rather than "RUB" in English too: what the guest sees on the menu board.
+  const full = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: "narrowSymbol" });
+  const whole = minor % 10n ** BigInt(full.resolvedOptions().maximumFractionDigits ?? 2) === 0n;
+  const formatter =
+    options.wholeWithoutFraction && whole
+      ? new Intl.NumberFormat(locale, {
+          style: "currency",
+          currency,
+          currencyDisplay: "narrowSymbol",
+          minimumFractionDigits: 0,
+        })
+      : full;
   const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
   const scale = 10n ** BigInt(digits);
   const sign = minor < 0n ? "-" : "";
@@ -100,4 +120,16 @@ export function formatMinor(minor: bigint, currency: string, locale: string): st
   // Intl takes a decimal string exactly, so large amounts never pass through a float.
   const decimal = `${sign}${absolute / scale}.${(absolute % scale).toString().padStart(digits, "0")}`;
   return formatter.format(decimal as unknown as number);
+}
+
+/**
+ * An amount as people type it at a till, in minor units: "1250", "1 250", "1250,5", "1 250.50 ₽".
+ * Null for anything else (negative, more than two decimals, letters, empty).
+ */
+export function parseMinorInput(input: string): bigint | null {
+  const cleaned = input.replace(/[\s\u00a0\u202f]/g, "").replace(/(₽|руб\.?|р\.?|rub)$/i, "");
+  const match = /^(\d{1,12})(?:[.,](\d{1,2}))?$/.exec(cleaned);
+  if (!match?.[1]) return null;
+  const fraction = (match[2] ?? "").padEnd(2, "0");
+  return BigInt(match[1]) * 100n + BigInt(fraction);
 }

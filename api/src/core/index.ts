@@ -1,5 +1,13 @@
 // The domain verbs: the one place that changes state. Every transport (HTTP routes, the bot, the
 // workers) calls these and nothing else writes.
+
+export {
+  type BotIdentity,
+  botChangesChannel,
+  botConnectionStatus,
+  connectBot,
+  disconnectBot,
+} from "./bots/bot-connection.ts";
 export {
   type Actor,
   createEngineDeps,
@@ -9,6 +17,34 @@ export {
   type StaffRole,
   systemActor,
 } from "./context.ts";
+export { type GuestSummary, guestSummary } from "./guests/guest-summary.ts";
+export {
+  type GuestCard,
+  guestCard,
+  guestHistory,
+  guestLevels,
+  type HistoryPage,
+  type LevelsTable,
+} from "./guests/guest-views.ts";
+export { type IdentifyInput, identifyGuest } from "./guests/identify-guest.ts";
+export {
+  type Attribution,
+  completeRegistration,
+  type GuestProfile,
+  guestProfile,
+  markGuestBotBlocked,
+  nextOnboardingStep,
+  type OnboardingStep,
+  openGuestForTelegram,
+  recordConsent,
+  setGuestBirthday,
+  setGuestLocale,
+  setGuestName,
+  setGuestNotifications,
+  setGuestPhone,
+} from "./guests/registration.ts";
+export { localeFor, type TelegramUser } from "./guests/telegram-guest.ts";
+export { consumeQrToken, currentGuestTokens, type GuestTokens } from "./identification/tokens.ts";
 export { accruePoints } from "./loyalty/accrue-points.ts";
 export { adjustPoints } from "./loyalty/adjust-points.ts";
 export { grantBirthdayBonuses } from "./loyalty/birthday-bonuses.ts";
@@ -21,3 +57,11 @@ export { type ReevaluationRun, reevaluateLevels } from "./loyalty/reevaluate-lev
 export { refundCheck } from "./loyalty/refund-check.ts";
 export { remindExpiringPoints } from "./loyalty/remind-expiring.ts";
 export { setManualLevel } from "./loyalty/set-manual-level.ts";
+export {
+  createStaffTelegramInvite,
+  type LinkedStaff,
+  redeemStaffTelegramInvite,
+  type StaffInvite,
+  staffByTelegramUser,
+  staffInviteLink,
+} from "./staff/telegram-invites.ts";

@@ -4,6 +4,7 @@ import type { StaffRole } from "../context.ts";
 
 const everyone: readonly StaffRole[] = ["owner", "admin", "manager", "cashier"];
 const managers: readonly StaffRole[] = ["owner", "admin", "manager"];
+const admins: readonly StaffRole[] = ["owner", "admin"];
 
 export const permissionMatrix = {
   /** find a guest by QR token, 6-digit code or phone */
@@ -16,6 +17,10 @@ export const permissionMatrix = {
   "points.refund": everyone,
   "points.adjust": managers,
   "levels.setManual": managers,
+  /** connect, replace or disconnect the tenant's Telegram bot (its token speaks for the business) */
+  "bot.manage": admins,
+  /** one-time links tying a staff member's Telegram to the bot; a manager only for their team (see the verb) */
+  "staff.invite": managers,
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissionMatrix;

@@ -20,6 +20,7 @@ export async function identifyGuest(deps: EngineDeps, tenantId: string, input: I
       throw new ServiceError(
         "NOT_FOUND",
         "This QR code has expired or was already used. Ask the guest to refresh their card.",
+        { key: "error-qr-expired" },
       );
     }
     return guestSummary(deps, tenantId, guestId);
@@ -30,6 +31,7 @@ export async function identifyGuest(deps: EngineDeps, tenantId: string, input: I
       throw new ServiceError(
         "NOT_FOUND",
         "No guest has this code now. Codes last a few minutes; ask the guest for a fresh one.",
+        { key: "error-code-unknown" },
       );
     }
     return guestSummary(deps, tenantId, guestId);
@@ -38,11 +40,15 @@ export async function identifyGuest(deps: EngineDeps, tenantId: string, input: I
   if (!phone) {
     throw new ServiceError("VALIDATION", "This does not look like a phone number. Try +7 999 123-45-67.", {
       fields: [{ path: "phone", message: "not a phone number" }],
+      key: "error-phone-invalid",
     });
   }
   const guest = await deps.db.withTenant(tenantId, (tx) =>
     tx.guest.findUnique({ where: { tenantId_phone: { tenantId, phone } }, select: { id: true } }),
   );
-  if (!guest) throw new ServiceError("NOT_FOUND", "No guest with this phone number is in the program.");
+  if (!guest)
+    throw new ServiceError("NOT_FOUND", "No guest with this phone number is in the program.", {
+      key: "error-phone-unknown",
+    });
   return guestSummary(deps, tenantId, guest.id);
 }

@@ -34,7 +34,12 @@ function keys(deps: EngineDeps) {
   };
 }
 
-export async function currentGuestTokens(deps: EngineDeps, tenantId: string, guestId: string): Promise<GuestTokens> {
+export async function currentGuestTokens(
+  deps: EngineDeps,
+  tenantId: string,
+  guestId: string,
+  options: { rotate?: boolean } = {},
+): Promise<GuestTokens> {
   const k = keys(deps);
   const now = deps.clock().getTime();
   const current = await deps.redis.hgetall(k.guest(tenantId, guestId));
@@ -45,13 +50,14 @@ export async function currentGuestTokens(deps: EngineDeps, tenantId: string, gue
   const liveQr = qr.token !== "" && (await deps.redis.exists(k.qr(qr.token))) === 1;
   const liveCode = code.code !== "" && (await deps.redis.exists(k.code(tenantId, code.code))) === 1;
 
-  if (!liveQr || qrExpires - now < QR_MIN_LEFT_MS) {
+  // "Refresh" asks for new ones even while the current ones are live.
+  if (options.rotate || !liveQr || qrExpires - now < QR_MIN_LEFT_MS) {
     if (qr.token) await deps.redis.del(k.qr(qr.token));
     const token = `mlq_${randomBytes(18).toString("base64url")}`;
     await deps.redis.set(k.qr(token), `${tenantId}:${guestId}`, "EX", deps.settings.qrTtlSeconds);
     qr = { token, expiresAt: now + deps.settings.qrTtlSeconds * 1000 };
   }
-  if (!liveCode || codeExpires - now < CODE_MIN_LEFT_MS) {
+  if (options.rotate || !liveCode || codeExpires - now < CODE_MIN_LEFT_MS) {
     if (code.code) await deps.redis.del(k.code(tenantId, code.code));
     code = { code: await claimCode(deps, tenantId, guestId), expiresAt: now + deps.settings.codeTtlSeconds * 1000 };
   }

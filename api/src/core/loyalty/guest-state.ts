@@ -90,7 +90,8 @@ export async function lockGuestAndFind(
     values: [tenantId, guestId, at, operationKey],
   });
   const row = rows[0];
-  if (!row) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+  if (!row)
+    throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
   const { program, levels } = await rules.get(client, tenantId, row.program_version);
   return {
     stored: row.stored,

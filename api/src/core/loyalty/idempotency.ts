@@ -66,6 +66,7 @@ function replay<T>(stored: StoredOperation, hash: string): Outcome<T> {
     throw new ServiceError(
       "VALIDATION",
       "This Idempotency-Key was already used for a different request. Use a new key for a new operation.",
+      { key: "error-idempotency-reuse" },
     );
   }
   return { result: stored.result as T, replayed: true };

@@ -51,6 +51,8 @@ export function assertCurrency(state: GuestState, currency: string): void {
       `This program counts money in ${state.currency}; the check is in ${currency}.`,
       {
         fields: [{ path: "currency", message: `must be ${state.currency}` }],
+        key: "error-currency",
+        vars: { expected: state.currency, got: currency },
       },
     );
   }

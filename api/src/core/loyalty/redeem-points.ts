@@ -43,18 +43,28 @@ async function claimHold(client: pg.PoolClient, input: RedemptionInput, at: Date
   if (!hold || hold.guest_id !== input.guestId) {
     throw new ServiceError("NOT_FOUND", "There is no such quote for this guest.");
   }
-  if (hold.status === "committed") throw new ServiceError("CONFLICT", "This quote has already been used. Quote again.");
-  if (hold.status === "released") {
-    throw new ServiceError("CONFLICT", "A newer quote replaced this one. Use the newest quote, or quote again.");
+  if (hold.status === "committed") {
+    throw new ServiceError("CONFLICT", "This quote has already been used. Quote again.", { key: "error-quote-used" });
   }
-  if (hold.expires_at <= at) throw new ServiceError("CONFLICT", "This quote has expired. Quote again.");
+  if (hold.status === "released") {
+    throw new ServiceError("CONFLICT", "A newer quote replaced this one. Use the newest quote, or quote again.", {
+      key: "error-quote-replaced",
+    });
+  }
+  if (hold.expires_at <= at) {
+    throw new ServiceError("CONFLICT", "This quote has expired. Quote again.", { key: "error-quote-expired" });
+  }
   if (BigInt(hold.amount_minor) !== input.amountMinor || hold.currency !== input.currency) {
-    throw new ServiceError("VALIDATION", "The check amount differs from the quote. Quote again for the new amount.");
+    throw new ServiceError("VALIDATION", "The check amount differs from the quote. Quote again for the new amount.", {
+      key: "error-quote-amount",
+    });
   }
   if (input.points > hold.max_points) {
     throw new ServiceError("VALIDATION", `This quote allows at most ${hold.max_points} points.`, {
       fields: [{ path: "points", message: `at most ${hold.max_points}` }],
       details: { maxRedeemablePoints: hold.max_points },
+      key: "error-hold-limit",
+      vars: { max: hold.max_points },
     });
   }
   return hold.max_points;
@@ -73,13 +83,20 @@ function checkLimits(state: GuestState, input: RedemptionInput, reserved: number
       throw new ServiceError(
         "VALIDATION",
         `Only ${limit} points can pay for this check (${state.program.maxRedeemShareBps / 100}% of it).`,
-        { fields: [{ path: "points", message: `at most ${limit}` }], details: { maxRedeemablePoints: limit } },
+        {
+          fields: [{ path: "points", message: `at most ${limit}` }],
+          details: { maxRedeemablePoints: limit },
+          key: "error-share-limit",
+          vars: { limit, share: state.program.maxRedeemShareBps / 100 },
+        },
       );
     }
   }
   if (input.points > available) {
     throw new ServiceError("CONFLICT", `The guest has only ${available} points available now. Quote again.`, {
       details: { available },
+      key: "error-not-enough-points",
+      vars: { available },
     });
   }
 }

@@ -143,6 +143,7 @@ function assertMayRefund(actor: Actor, history: SaleHistory, at: Date, windowMin
     throw new ServiceError(
       "FORBIDDEN",
       `A cashier can refund only their own checks within ${windowMinutes} minutes. Ask a manager to refund this one.`,
+      { key: "error-cashier-refund-window", vars: { minutes: windowMinutes } },
     );
   }
 }
@@ -172,12 +173,17 @@ export async function refundCheck(deps: EngineDeps, request: RefundRequest): Pro
       const history = await readHistory(client, sale);
       assertMayRefund(actor, history, at, deps.settings.cashierRefundWindowMinutes);
       const left = history.amountMinor - history.refundedMinor;
-      if (left <= 0n) throw new ServiceError("VALIDATION", "This check has already been refunded in full.");
+      if (left <= 0n)
+        throw new ServiceError("VALIDATION", "This check has already been refunded in full.", {
+          key: "error-already-refunded",
+        });
       const refundMinor = input.amountMinor ?? left;
       if (refundMinor > left) {
         throw new ServiceError("VALIDATION", `Only ${formatMinor(left)} of this check is left to refund.`, {
           fields: [{ path: "amountMinor", message: `at most ${left}` }],
           details: { refundableMinor: left.toString() },
+          key: "error-refund-too-much",
+          vars: { left: formatMinor(left) },
         });
       }
       return writeRefund(client, request, state, history, refundMinor, at, hash);
