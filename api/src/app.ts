@@ -16,10 +16,12 @@ import { createErrorHandler, notFound, problem, validationHook } from "./http/pr
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestLog } from "./http/request-log.ts";
 import { authRoutes } from "./modules/auth/routes.ts";
+import { botRoutes } from "./modules/bot/routes.ts";
 import { docsRoutes } from "./modules/docs/routes.ts";
 import { guestRoutes } from "./modules/guests/routes.ts";
 import { healthRoutes } from "./modules/health/routes.ts";
 import { meRoutes } from "./modules/me/routes.ts";
+import { staffRoutes } from "./modules/staff/routes.ts";
 import { tillRoutes } from "./modules/till/routes.ts";
 import type { Logger } from "./runtime/logger.ts";
 
@@ -105,7 +107,12 @@ export function createApp(deps: AppDeps) {
     .route("/", authRoutes(engine, config.auth.jwtSecret))
     .route("/", meRoutes(engine))
     .route("/", tillRoutes(engine, config.http.trustProxy))
-    .route("/", guestRoutes(engine, config.http.trustProxy));
+    .route("/", guestRoutes(engine, config.http.trustProxy))
+    .route(
+      "/",
+      botRoutes(engine, { telegramApiRoot: config.telegramApiRoot, secrets: deps.secrets }, config.http.trustProxy),
+    )
+    .route("/", staffRoutes(engine, config.http.trustProxy));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -126,7 +133,7 @@ export function createApp(deps: AppDeps) {
       title: "MAX Loyalty API",
       version: "1.0.0",
       description:
-        "Loyalty programs for restaurants and cafés, lived in Telegram. Errors are RFC 9457 problem+json; every write takes an Idempotency-Key header.",
+        "Loyalty programs for restaurants and cafés, lived in Telegram. Errors are RFC 9457 problem+json; every write that moves points takes an Idempotency-Key header.",
     },
   });
 

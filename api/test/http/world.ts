@@ -12,6 +12,7 @@ import { TEST_ENCRYPTION_KEY, type TestApp } from "../support.ts";
 export interface World {
   tenantId: string;
   slug: string;
+  /** the connected bot's token; stored only when the world is built with a bot (the default) */
   botToken: string;
   restaurantId: string;
   staff: Record<StaffRole, { id: string; email: string; password: string }>;
@@ -23,7 +24,11 @@ export interface World {
 
 let botSerial = 0;
 
-export async function buildWorld(test: TestApp, clock: () => Date = () => new Date()): Promise<World> {
+export async function buildWorld(
+  test: TestApp,
+  clock: () => Date = () => new Date(),
+  options: { bot?: boolean } = {},
+): Promise<World> {
   const tenant = await createTestTenant(test.db, "HTTP tenant");
   const tenantId = tenant.id;
   const secrets = createSecretBox(Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
@@ -58,15 +63,17 @@ export async function buildWorld(test: TestApp, clock: () => Date = () => new Da
         role,
       })),
     });
-    await tx.botConnection.create({
-      data: {
-        tenantId,
-        botId,
-        botUsername: "http_test_bot",
-        tokenCiphertext: secrets.encrypt(botToken, secretContext.botToken(tenantId)),
-        webhookSecretCiphertext: secrets.encrypt("hook", secretContext.botWebhookSecret(tenantId)),
-      },
-    });
+    if (options.bot !== false) {
+      await tx.botConnection.create({
+        data: {
+          tenantId,
+          botId,
+          botUsername: "http_test_bot",
+          tokenCiphertext: secrets.encrypt(botToken, secretContext.botToken(tenantId)),
+          webhookSecretCiphertext: secrets.encrypt("hook", secretContext.botWebhookSecret(tenantId)),
+        },
+      });
+    }
   });
   return {
     tenantId,
