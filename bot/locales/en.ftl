@@ -1,0 +1,189 @@
+points = { $count ->
+    [one] { $count } point
+   *[other] { $count } points
+  }
+
+## Onboarding
+
+welcome = Welcome to the { $tenant } loyalty program! Earn points on every visit and pay for part of your next bill with them.
+consent-ask =
+    To open your card we need your consent to process your personal data: name, phone and date of birth. We use it only for the { $tenant } loyalty program and never share it.
+consent-policy = Personal data policy: { $url }
+consent-yes = ✅ I agree
+consent-no = Not now
+consent-declined = Without consent we cannot open a card. Send /start when you are ready.
+consent-use-buttons = Tap "✅ I agree" or "Not now" under the message above.
+name-ask = What should we call you?
+name-use-telegram = I'm { $name }
+name-use-text = Type your name, for example: Anna.
+phone-ask = Share your phone number with the button below: the cashier can find your card by it when your phone is not at hand.
+phone-button = 📱 Share my number
+phone-use-button = Tap "📱 Share my number" at the bottom of the screen.
+phone-not-own = That is someone else's contact. Tap "📱 Share my number" to share yours.
+phone-linked = We found your card by your phone number: your points and history are all here.
+birthday-ask = When is your birthday? We will send a gift. Type the date, for example: 15.07.1990
+birthday-skip = Skip
+birthday-invalid = I could not read that date. Type it like 15.07.1990, or tap "Skip".
+registered = Done, { $name }! Your card is ready.
+registered-bonus = We added { points } as a welcome gift.
+onboarding-cancelled = All right, stopped. Continue any time with /start.
+
+## Guest menu
+
+menu-card = 💳 Card
+menu-qr = 📱 QR code
+menu-history = 🧾 History
+menu-levels = 🏆 Levels
+menu-settings = ⚙️ Settings
+menu-invite = 🤝 Invite a friend
+menu-open-app = Open card
+menu-hint = Choose what to show in the menu below.
+card =
+    <b>{ $tenant }</b>
+    Balance: <b>{ points }</b>
+card-available = Available to pay with: { points }
+card-level = Level: <b>{ $level }</b>, { $rate }% back in points
+card-next = Spend { $remaining } more to reach { $next }
+card-top = This is the top level. Thank you for being with us!
+card-expiring = { points } expire on { $date }
+qr-caption =
+    Show this QR code at the till or say the code <b>{ $code }</b>.
+    The QR works until { $qrUntil }, the code until { $codeUntil }.
+qr-refresh = 🔄 Refresh
+history-title = <b>History</b>
+history-empty = No operations yet. Points appear after your first purchase.
+history-more = Earlier →
+history-line = { $date } · { $points } · { $what }
+history-earn = earned
+history-redeem = paid with points
+history-expire = expired
+history-adjust = adjustment
+history-bonus = bonus
+history-reversal = refund
+levels-title = <b>Levels</b> (spend over { $days ->
+    [0] all time
+   *[other] { $days } days
+  })
+levels-line = { $mark } { $name }: from { $threshold }, { $rate }% back
+levels-spend = Your spend: { $spend }
+levels-manual = Level set by the staff until { $until }
+settings-title = <b>Settings</b>
+settings-language = Language: English
+settings-switch-language = 🇷🇺 Русский
+settings-notifications-on = Notifications: on
+settings-notifications-off = Notifications: off
+settings-turn-off = 🔕 Turn notifications off
+settings-turn-on = 🔔 Turn notifications on
+settings-saved = Saved.
+invite-text = Invite friends with your link:
+    { $link }
+not-registered = Let's open your card first: /start.
+help =
+    Commands:
+    /card — card and balance
+    /qr — QR code and code for the till
+    /history — operations
+    /levels — program levels
+    /settings — language and notifications
+    /cancel — stop the current step
+help-staff = /till — process a check (cashier mode)
+unknown-message = I understand commands and menu buttons. See /help.
+sticker-reply = Nice sticker! But I only understand commands and menu buttons: /help.
+cancelled = Cancelled.
+nothing-to-cancel = There is nothing to cancel right now.
+button-outdated = This button is out of date.
+something-wrong = Something went wrong. Please try again a bit later.
+
+## Commands (the list Telegram shows after "/")
+
+command-card = Card and balance
+command-qr = QR code and code for the till
+command-history = Operations
+command-levels = Program levels
+command-settings = Language and notifications
+command-help = Help
+command-cancel = Stop the current step
+
+## Staff
+
+staff-linked = Done, { $name }! Cashier mode is now available to you in this bot: /till.
+staff-only = This command is only for staff linked to the bot.
+staff-start = Hello, { $name }! To process a check, tap /till.
+staff-own-card-hint = Want to collect points yourself, as a guest?
+staff-own-card = Open my guest card
+till-ask-guest = Type the guest's 6-digit code or phone number, or scan their QR code.
+till-scan = 📷 Scan QR
+till-cancel = Cancel
+till-guest =
+    Guest: <b>{ $name }</b>
+    Balance: { points }, available { $available }
+    Level: { $level }
+till-ask-amount = Check amount? For example: 1250 or 1,250.50
+till-amount-invalid = That does not look like an amount. Type a number, for example: 1250 or 1250.50.
+till-quote =
+    Check for <b>{ $amount }</b>.
+    Points can pay up to { $max } ({ $maxMoney }).
+    Paid in money, it earns { points }.
+till-accrue = ➕ Add { points }
+till-redeem-max = ➖ Redeem { points }
+till-redeem-other = Redeem another amount
+till-ask-points = How many points to redeem? From 1 to { $max }.
+till-points-invalid = Type a number from 1 to { $max }.
+till-confirm-accrue = Add { points } for a check of { $amount }?
+till-confirm-redeem = Redeem { points } on a check of { $amount }? The rest earns points.
+till-confirm = ✅ Confirm
+till-done-accrue = ✅ Added { points }. Guest's balance: { $balance }.
+till-done-redeem = ✅ Points redeemed: { $redeemed }, added: { $earned }. To pay in money: { $paid }. Guest's balance: { $balance }.
+till-undo = ↩️ Undo
+till-undo-confirm = Undo this operation? The points go back as they were before it.
+till-undo-yes = Yes, undo
+till-undone = Undone. Guest's balance: { $balance }.
+till-undo-done-already = Already undone.
+till-cancelled = Check cancelled, nothing was recorded.
+till-use-buttons = Choose with the buttons under the message, or send /cancel.
+till-unknown-input = That is neither a code nor a phone. Send the 6-digit code, a phone number, or scan the QR.
+
+## Errors
+
+error-qr-expired = The QR code has expired or was already used. Ask the guest to refresh their card.
+error-code-unknown = No guest has this code now. Codes last a few minutes; ask for a fresh one.
+error-phone-invalid = That does not look like a phone number. Example: +7 999 123-45-67.
+error-phone-unknown = No guest with this phone number is in the program.
+error-guest-unknown = There is no such guest in the program.
+error-currency = The program counts in { $expected }, the check is in { $got }.
+error-share-limit = Points can pay at most { $limit } ({ $share }% of the check).
+error-hold-limit = This quote allows at most { $max }.
+error-not-enough-points = The guest has only { $available } available now. Quote again.
+error-quote-expired = This quote has expired. Enter the amount again.
+error-quote-used = This quote has already been used.
+error-quote-replaced = A newer quote replaced this one.
+error-quote-amount = The amount differs from the quote. Quote again.
+error-already-refunded = This check has already been refunded in full.
+error-refund-too-much = Only { $left } of this check is left to refund.
+error-cashier-refund-window = A cashier can undo only their own operation within { $minutes } minutes. Ask a manager.
+error-name-invalid = That does not look like a name. Type what we should call you, for example: Anna.
+error-phone-taken = This number belongs to another card in the program. Ask the staff to merge the cards.
+error-birthday-invalid = That date does not look like a birthday. Type it like 15.07.1990.
+error-invite-invalid = This invite link is not valid for this bot.
+error-invite-used = This invite link has already been used. Ask your manager for a new one.
+error-invite-expired = This invite link has expired. Ask your manager for a new one.
+error-invite-inactive = This staff account is deactivated.
+error-telegram-linked = This Telegram account is already linked to another staff member.
+error-idempotency-reuse = A repeat with different data. Start the operation again.
+
+## Notifications
+
+notify-earned = +{ points } for your purchase{ $amount ->
+    [none] {""}
+   *[other] {" "}of { $amount }
+  }. Balance: { $balance }.
+notify-redeemed = Paid with points: { points }. Balance: { $balance }.
+notify-bonus-birthday = 🎂 Happy birthday! Here are { points }. Balance: { $balance }.
+notify-bonus = 🎁 Bonus: +{ points }. Balance: { $balance }.
+notify-adjusted-plus = Added { points }: { $reason }. Balance: { $balance }.
+notify-adjusted-minus = Removed { points }: { $reason }. Balance: { $balance }.
+notify-level-up = 🏆 New level: <b>{ $level }</b>! You now get { $rate }% back in points.
+notify-level-down = Your level is now { $level }.
+notify-expiring = ⏳ { points } expire after { $date }. Use them in time!
+notify-expired = { points } expired. Balance: { $balance }.
+notify-refunded = After a refund your balance changed by { $delta }. Balance: { $balance }.

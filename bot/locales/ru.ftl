@@ -1,0 +1,192 @@
+# Russian is the default language of the product.
+
+points = { $count ->
+    [one] { $count } балл
+    [few] { $count } балла
+   *[many] { $count } баллов
+  }
+
+## Onboarding
+
+welcome = Добро пожаловать в программу лояльности «{ $tenant }»! Здесь копятся баллы за визиты, а ими можно оплатить часть следующего счёта.
+consent-ask =
+    Чтобы завести карту, нам нужно ваше согласие на обработку персональных данных: имени, телефона и даты рождения. Мы используем их только для программы лояльности «{ $tenant }» и никому не передаём.
+consent-policy = Политика обработки данных: { $url }
+consent-yes = ✅ Согласен
+consent-no = Не сейчас
+consent-declined = Без согласия мы не можем завести карту. Когда будете готовы, отправьте /start.
+consent-use-buttons = Нажмите «✅ Согласен» или «Не сейчас» под сообщением выше.
+name-ask = Как к вам обращаться?
+name-use-telegram = Меня зовут { $name }
+name-use-text = Напишите имя текстом, например: Анна.
+phone-ask = Поделитесь номером телефона кнопкой ниже: по нему кассир найдёт вашу карту, если под рукой не будет телефона.
+phone-button = 📱 Отправить мой номер
+phone-use-button = Нажмите кнопку «📱 Отправить мой номер» внизу экрана.
+phone-not-own = Это чужой контакт. Нажмите «📱 Отправить мой номер», чтобы поделиться своим.
+phone-linked = Нашли вашу карту по номеру телефона: баллы и история на месте.
+birthday-ask = Когда у вас день рождения? Пришлём подарок. Напишите дату, например: 15.07.1990
+birthday-skip = Пропустить
+birthday-invalid = Не получилось прочитать дату. Напишите её так: 15.07.1990, или нажмите «Пропустить».
+registered = Готово, { $name }! Ваша карта создана.
+registered-bonus = Начислили { points } в подарок за регистрацию.
+onboarding-cancelled = Хорошо, остановились. Продолжить можно в любой момент: /start.
+
+## Guest menu
+
+menu-card = 💳 Карта
+menu-qr = 📱 QR-код
+menu-history = 🧾 История
+menu-levels = 🏆 Уровни
+menu-settings = ⚙️ Настройки
+menu-invite = 🤝 Пригласить друга
+menu-open-app = Открыть карту
+menu-hint = Выберите, что показать, в меню ниже.
+card =
+    <b>{ $tenant }</b>
+    Баланс: <b>{ points }</b>
+card-available = Доступно для оплаты: { points }
+card-level = Уровень: <b>{ $level }</b>, { $rate }% баллами
+card-next = До уровня «{ $next }» осталось потратить { $remaining }
+card-top = Это самый высокий уровень. Спасибо, что вы с нами!
+card-expiring = { points } сгорят { $date }
+qr-caption =
+    Покажите QR-код на кассе или назовите код <b>{ $code }</b>.
+    QR действует до { $qrUntil }, код — до { $codeUntil }.
+qr-refresh = 🔄 Обновить
+history-title = <b>История</b>
+history-empty = Пока операций нет. Баллы появятся после первой покупки.
+history-more = Раньше →
+history-line = { $date } · { $points } · { $what }
+history-earn = начисление
+history-redeem = оплата баллами
+history-expire = сгорание
+history-adjust = корректировка
+history-bonus = бонус
+history-reversal = возврат
+levels-title = <b>Уровни</b> (траты за { $days ->
+    [0] всё время
+   *[other] { $days } дн.
+  })
+levels-line = { $mark } { $name }: от { $threshold }, { $rate }% баллами
+levels-spend = Ваши траты: { $spend }
+levels-manual = Уровень назначен вручную до { $until }
+settings-title = <b>Настройки</b>
+settings-language = Язык: русский
+settings-switch-language = 🇬🇧 English
+settings-notifications-on = Уведомления: включены
+settings-notifications-off = Уведомления: выключены
+settings-turn-off = 🔕 Выключить уведомления
+settings-turn-on = 🔔 Включить уведомления
+settings-saved = Сохранено.
+invite-text = Пригласите друзей по вашей ссылке:
+    { $link }
+not-registered = Сначала заведём карту: /start.
+help =
+    Команды:
+    /card — карта и баланс
+    /qr — QR-код и код для кассы
+    /history — история операций
+    /levels — уровни программы
+    /settings — язык и уведомления
+    /cancel — прервать текущий шаг
+help-staff = /till — провести чек (режим кассира)
+unknown-message = Я понимаю команды и кнопки меню. Посмотрите /help.
+sticker-reply = Красивый стикер! Но я понимаю только команды и кнопки меню: /help.
+cancelled = Отменено.
+nothing-to-cancel = Сейчас нечего отменять.
+button-outdated = Эта кнопка устарела.
+something-wrong = Что-то пошло не так. Попробуйте ещё раз чуть позже.
+
+## Commands (the list Telegram shows after "/")
+
+command-card = Карта и баланс
+command-qr = QR-код и код для кассы
+command-history = История операций
+command-levels = Уровни программы
+command-settings = Язык и уведомления
+command-help = Помощь
+command-cancel = Прервать текущий шаг
+
+## Staff
+
+staff-linked = Готово, { $name }! В этом боте вам теперь доступен режим кассира: /till.
+staff-only = Эта команда только для сотрудников, подключённых к боту.
+staff-start = Здравствуйте, { $name }! Чтобы провести чек, нажмите /till.
+staff-own-card-hint = Хотите копить баллы сами, как гость?
+staff-own-card = Открыть мою карту гостя
+till-ask-guest = Введите 6-значный код гостя или номер телефона, либо отсканируйте QR-код.
+till-scan = 📷 Сканировать QR
+till-cancel = Отмена
+till-guest =
+    Гость: <b>{ $name }</b>
+    Баланс: { points }, доступно { $available }
+    Уровень: { $level }
+till-ask-amount = Сумма чека? Например: 1250 или 1 250,50
+till-amount-invalid = Не похоже на сумму. Напишите число, например: 1250 или 1 250,50.
+till-quote =
+    Чек на <b>{ $amount }</b>.
+    Баллами можно оплатить до { $max } ({ $maxMoney }).
+    Если оплатить деньгами, начислим { points }.
+till-accrue = ➕ Начислить { points }
+till-redeem-max = ➖ Списать { points }
+till-redeem-other = Списать другое количество
+till-ask-points = Сколько баллов списать? От 1 до { $max }.
+till-points-invalid = Нужно число от 1 до { $max }.
+till-confirm-accrue = Начислить { points } за чек { $amount }?
+till-confirm-redeem = Списать { points } с чека { $amount }? На остаток начислим баллы.
+till-confirm = ✅ Подтвердить
+till-done-accrue = ✅ Начислено { points }. Баланс гостя: { $balance }.
+till-done-redeem = ✅ Списано баллов: { $redeemed }, начислено: { $earned }. К оплате деньгами: { $paid }. Баланс гостя: { $balance }.
+till-undo = ↩️ Отменить операцию
+till-undo-confirm = Отменить эту операцию? Баллы вернутся к состоянию до неё.
+till-undo-yes = Да, отменить
+till-undone = Операция отменена. Баланс гостя: { $balance }.
+till-undo-done-already = Уже отменено.
+till-cancelled = Чек отменён, ничего не записано.
+till-use-buttons = Выберите действие кнопкой под сообщением или отправьте /cancel.
+till-unknown-input = Это не код и не телефон. Пришлите 6 цифр кода, номер телефона или отсканируйте QR.
+
+## Errors
+
+error-qr-expired = QR-код устарел или уже использован. Попросите гостя обновить карту.
+error-code-unknown = Такого кода сейчас нет. Коды действуют несколько минут — попросите гостя назвать новый.
+error-phone-invalid = Не похоже на номер телефона. Пример: +7 999 123-45-67.
+error-phone-unknown = Гостя с таким номером нет в программе.
+error-guest-unknown = Такого гостя нет в программе.
+error-currency = Программа считает в { $expected }, а чек в { $got }.
+error-share-limit = Баллами можно оплатить не больше { $limit } ({ $share }% чека).
+error-hold-limit = По этому расчёту можно списать не больше { $max }.
+error-not-enough-points = У гостя сейчас доступно только { $available }. Пересчитайте чек.
+error-quote-expired = Расчёт устарел. Введите сумму заново.
+error-quote-used = Этот расчёт уже проведён.
+error-quote-replaced = Этот расчёт заменён более новым.
+error-quote-amount = Сумма отличается от расчёта. Пересчитайте чек.
+error-already-refunded = Чек уже полностью возвращён.
+error-refund-too-much = По чеку осталось вернуть только { $left }.
+error-cashier-refund-window = Кассир может отменить только свою операцию в течение { $minutes } мин. Обратитесь к менеджеру.
+error-name-invalid = Не похоже на имя. Напишите, как к вам обращаться, например: Анна.
+error-phone-taken = Этот номер уже привязан к другой карте программы. Обратитесь к персоналу, чтобы объединить карты.
+error-birthday-invalid = Эта дата не похожа на день рождения. Напишите её так: 15.07.1990.
+error-invite-invalid = Эта ссылка-приглашение не подходит для этого бота.
+error-invite-used = Эта ссылка-приглашение уже использована. Попросите у менеджера новую.
+error-invite-expired = Срок действия ссылки-приглашения истёк. Попросите у менеджера новую.
+error-invite-inactive = Эта учётная запись сотрудника отключена.
+error-telegram-linked = Этот аккаунт Telegram уже привязан к другому сотруднику.
+error-idempotency-reuse = Повтор с другими данными. Начните операцию заново.
+
+## Notifications
+
+notify-earned = +{ points } за покупку{ $amount ->
+    [none] {""}
+   *[other] {" "}на { $amount }
+  }. Баланс: { $balance }.
+notify-redeemed = Оплачено баллами: { points }. Баланс: { $balance }.
+notify-bonus-birthday = 🎂 С днём рождения! Дарим { points }. Баланс: { $balance }.
+notify-bonus = 🎁 Бонус: +{ points }. Баланс: { $balance }.
+notify-adjusted-plus = Начислено { points }: { $reason }. Баланс: { $balance }.
+notify-adjusted-minus = Списано { points }: { $reason }. Баланс: { $balance }.
+notify-level-up = 🏆 Новый уровень: <b>{ $level }</b>! Теперь баллами возвращается { $rate }%.
+notify-level-down = Ваш уровень теперь «{ $level }».
+notify-expiring = ⏳ { points } сгорят после { $date }. Успейте потратить!
+notify-expired = Сгорело { points }. Баланс: { $balance }.
+notify-refunded = По возврату чека баланс изменился на { $delta }. Баланс: { $balance }.

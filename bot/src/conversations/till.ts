@@ -1,0 +1,224 @@
+// Cashier mode: identify the guest (6-digit code, phone, or the Mini App's QR scanner), enter the
+// check amount, see the quote, choose to accrue or redeem, confirm. Each operation's idempotency
+// key is drawn once, before the confirm button is shown, and kept in the conversation's state:
+// a double tap, a retried update or a replay after a restart all reach the engine with the same
+// key, so a check is never credited twice.
+import { randomUUID } from "node:crypto";
+import type { Conversation } from "@grammyjs/conversations";
+import {
+  accruePoints,
+  type GuestSummary,
+  type IdentifyInput,
+  identifyGuest,
+  quoteRedemption,
+  redeemPoints,
+} from "@maxl/api";
+import type { OperationResult, QuoteResult } from "@maxl/shared";
+import { parseMinorInput } from "@maxl/shared";
+import { InlineKeyboard, Keyboard } from "grammy";
+import type { BotContext, TalkContext } from "../context.ts";
+import { attempt, refusal } from "../errors.ts";
+import { escapeHtml, money } from "../format.ts";
+import { type Locale, translator } from "../i18n.ts";
+import { miniAppUrl } from "../keyboards/menu.ts";
+
+export interface TillArgs {
+  locale: Locale;
+  staffId: string;
+  role: "owner" | "admin" | "manager" | "cashier";
+}
+
+type Talk = Conversation<BotContext, TalkContext>;
+
+const noKeyboard = { reply_markup: { remove_keyboard: true } } as const;
+
+export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs): Promise<void> {
+  const t = translator(ctx.deps.i18n, args.locale);
+  const { engine, settings } = ctx.deps;
+  const tenant = ctx.tenant;
+  const actor = { source: "cashier" as const, staffId: args.staffId, role: args.role };
+  const run = <T>(work: () => Promise<T>) => conversation.external(() => attempt(work));
+  const cancelled = async () => {
+    await ctx.reply(t("till-cancelled"), noKeyboard);
+  };
+
+  // 1. Who is the guest?
+  const scanner = miniAppUrl(settings.miniAppUrl, tenant, "scan");
+  const guestKeyboard = new Keyboard();
+  if (scanner) guestKeyboard.webApp(t("till-scan"), scanner).row();
+  await ctx.reply(t("till-ask-guest"), { reply_markup: guestKeyboard.text(t("till-cancel")).resized() });
+  let guest: GuestSummary | null = null;
+  while (!guest) {
+    const input = await conversation.waitUntil(
+      (c) => c.message?.text !== undefined || c.message?.web_app_data !== undefined,
+      {
+        otherwise: (other) => other.reply(t("till-unknown-input")),
+      },
+    );
+    const text = input.message?.text?.trim() ?? "";
+    if (text === t("till-cancel")) return cancelled();
+    const query = identifyQuery(text, input.message?.web_app_data?.data);
+    if (!query) {
+      await ctx.reply(t("till-unknown-input"));
+      continue;
+    }
+    const found = await run(() => identifyGuest(engine, tenant.id, query));
+    if (found.ok) guest = found.value;
+    else await ctx.reply(refusal(t, found));
+  }
+  const guestName = [guest.firstName, guest.lastName].filter(Boolean).join(" ") || "—";
+  await ctx.reply(
+    t("till-guest", {
+      name: escapeHtml(guestName),
+      count: guest.balance,
+      available: guest.available,
+      level: guest.level?.name ?? "—",
+    }),
+    { parse_mode: "HTML", ...noKeyboard },
+  );
+  const cancelButton = new InlineKeyboard().text(t("till-cancel"), "till:cancel");
+  /** Waits for typed text, or the Cancel button under the prompt (null). */
+  const textOrCancel = async (invalid: string): Promise<string | null> => {
+    const answer = await conversation.waitUntil(
+      (c) => c.message?.text !== undefined || c.callbackQuery?.data === "till:cancel",
+      {
+        otherwise: (other) => other.reply(invalid),
+      },
+    );
+    if (answer.callbackQuery) {
+      await answer.answerCallbackQuery();
+      await answer.editMessageReplyMarkup();
+      return null;
+    }
+    return answer.message?.text?.trim() ?? "";
+  };
+
+  // 2. How much is the check?
+  let amountMinor: bigint | null = null;
+  while (amountMinor === null) {
+    await ctx.reply(t("till-ask-amount"), { reply_markup: cancelButton });
+    const text = await textOrCancel(t("till-amount-invalid"));
+    if (text === null) return cancelled();
+    amountMinor = parseMinorInput(text);
+    if (amountMinor === null || amountMinor <= 0n) {
+      amountMinor = null;
+      await ctx.reply(t("till-amount-invalid"));
+    }
+  }
+  const amount = amountMinor;
+  const guestId = guest.id;
+
+  // 3. The quote, and the choice.
+  const quoteKey = await conversation.external(() => randomUUID());
+  const quoted = await run(() =>
+    quoteRedemption(engine, {
+      tenantId: tenant.id,
+      actor,
+      idempotencyKey: `bot-quote:${quoteKey}`,
+      input: { guestId, amountMinor: amount, currency: tenant.currency },
+    }),
+  );
+  if (!quoted.ok) {
+    await ctx.reply(refusal(t, quoted));
+    return;
+  }
+  const quote: QuoteResult = quoted.value.result;
+  const choices = new InlineKeyboard().text(t("till-accrue", { count: quote.earnIfAccrued }), "till:accrue");
+  if (quote.maxRedeemablePoints > 0) {
+    choices
+      .row()
+      .text(t("till-redeem-max", { count: quote.maxRedeemablePoints }), "till:redeem-max")
+      .row()
+      .text(t("till-redeem-other"), "till:redeem-other");
+  }
+  choices.row().text(t("till-cancel"), "till:cancel");
+  await ctx.reply(
+    t("till-quote", {
+      amount: money(amount, tenant, args.locale),
+      max: quote.maxRedeemablePoints,
+      maxMoney: money(quote.maxRedeemableMinor, tenant, args.locale),
+      count: quote.earnIfAccrued,
+    }),
+    { parse_mode: "HTML", reply_markup: choices },
+  );
+  const choice = await conversation.waitForCallbackQuery(/^till:(accrue|redeem-max|redeem-other|cancel)$/, {
+    otherwise: (other) => other.reply(t("till-use-buttons")),
+  });
+  await choice.answerCallbackQuery();
+  await choice.editMessageReplyMarkup();
+  if (choice.callbackQuery.data === "till:cancel") return cancelled();
+
+  let points = 0;
+  if (choice.callbackQuery.data === "till:redeem-max") points = quote.maxRedeemablePoints;
+  if (choice.callbackQuery.data === "till:redeem-other") {
+    while (points === 0) {
+      await ctx.reply(t("till-ask-points", { max: quote.maxRedeemablePoints }), { reply_markup: cancelButton });
+      const text = await textOrCancel(t("till-points-invalid", { max: quote.maxRedeemablePoints }));
+      if (text === null) return cancelled();
+      const wanted = Number(text);
+      if (Number.isInteger(wanted) && wanted >= 1 && wanted <= quote.maxRedeemablePoints) points = wanted;
+      else await ctx.reply(t("till-points-invalid", { max: quote.maxRedeemablePoints }));
+    }
+  }
+
+  // 4. Confirm, then do it once.
+  const operationKey = await conversation.external(() => randomUUID());
+  const amountText = money(amount, tenant, args.locale);
+  await ctx.reply(
+    points > 0
+      ? t("till-confirm-redeem", { count: points, amount: amountText })
+      : t("till-confirm-accrue", { count: quote.earnIfAccrued, amount: amountText }),
+    {
+      reply_markup: new InlineKeyboard().text(t("till-confirm"), "till:confirm").text(t("till-cancel"), "till:cancel"),
+    },
+  );
+  const confirmation = await conversation.waitForCallbackQuery(["till:confirm", "till:cancel"], {
+    otherwise: (other) => other.reply(t("till-use-buttons")),
+  });
+  await confirmation.answerCallbackQuery();
+  await confirmation.editMessageReplyMarkup();
+  if (confirmation.callbackQuery.data === "till:cancel") return cancelled();
+
+  const done = await run(async () => {
+    const call = { tenantId: tenant.id, actor, idempotencyKey: `bot:${operationKey}` };
+    const outcome =
+      points > 0
+        ? await redeemPoints(engine, {
+            ...call,
+            input: { guestId, amountMinor: amount, currency: tenant.currency, points, holdId: quote.holdId },
+          })
+        : await accruePoints(engine, { ...call, input: { guestId, amountMinor: amount, currency: tenant.currency } });
+    return outcome.result;
+  });
+  if (!done.ok) {
+    await ctx.reply(refusal(t, done));
+    return;
+  }
+  const result: OperationResult = done.value;
+  await ctx.reply(
+    result.kind === "redemption"
+      ? t("till-done-redeem", {
+          redeemed: result.redeemed,
+          earned: result.earned,
+          paid: money(result.paidMinor ?? "0", tenant, args.locale),
+          balance: result.balance,
+        })
+      : t("till-done-accrue", { count: result.earned, balance: result.balance }),
+    result.checkId ? { reply_markup: new InlineKeyboard().text(t("till-undo"), `undo:${result.checkId}`) } : {},
+  );
+}
+
+/** What the guest showed: a scanned QR (the scanner sends JSON), 6 digits, or a phone. */
+export function identifyQuery(text: string, webAppData: string | undefined): IdentifyInput | null {
+  if (webAppData) {
+    try {
+      const data = JSON.parse(webAppData) as { qrToken?: unknown };
+      return typeof data.qrToken === "string" ? { qrToken: data.qrToken } : null;
+    } catch {
+      return null;
+    }
+  }
+  if (/^\d{6}$/.test(text.replace(/\s/g, ""))) return { code: text.replace(/\s/g, "") };
+  if (text.replace(/\D/g, "").length >= 10) return { phone: text };
+  return null;
+}

@@ -1,0 +1,2 @@
+export * from "./fake-telegram.ts";
+export * from "./update-builders.ts";
