@@ -1,4 +1,6 @@
 // The workers' configuration, parsed once at start-up (see .env.example).
+import { engineEnv, engineSettingsFromEnv } from "@maxl/api";
+import { encryptionKeySchema } from "@maxl/db";
 import { env, parseEnv } from "@maxl/shared";
 import { z } from "zod";
 
@@ -9,23 +11,30 @@ const workersEnv = z
     DATABASE_URL: env.postgresUrl,
     DATABASE_PLATFORM_URL: env.postgresUrl,
     REDIS_URL: env.redisUrl,
+    // opens the tenants' bot tokens, to send guest notifications from their own bots
+    APP_ENCRYPTION_KEY: encryptionKeySchema,
+    TELEGRAM_API_ROOT: env.httpUrl.default("https://api.telegram.org"),
     WORKER_CONCURRENCY_MAINTENANCE: env.positiveInt.max(100).default(1),
     WORKER_CONCURRENCY_EVENTS: env.positiveInt.max(100).default(5),
     WORKER_CONCURRENCY_LOYALTY: env.positiveInt.max(100).default(2),
     OUTBOX_POLL_MS: env.positiveInt.max(60_000).default(250),
     OUTBOX_BATCH_SIZE: env.positiveInt.max(1_000).default(100),
+    ...engineEnv,
   })
   .transform((raw) => ({
     nodeEnv: raw.NODE_ENV,
     logLevel: raw.LOG_LEVEL,
     database: { url: raw.DATABASE_URL, platformUrl: raw.DATABASE_PLATFORM_URL },
     redis: { url: raw.REDIS_URL },
+    encryptionKey: raw.APP_ENCRYPTION_KEY,
+    telegramApiRoot: raw.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
     concurrency: {
       maintenance: raw.WORKER_CONCURRENCY_MAINTENANCE,
       events: raw.WORKER_CONCURRENCY_EVENTS,
       loyalty: raw.WORKER_CONCURRENCY_LOYALTY,
     },
     outbox: { pollMs: raw.OUTBOX_POLL_MS, batchSize: raw.OUTBOX_BATCH_SIZE },
+    engine: engineSettingsFromEnv(raw),
   }));
 
 export type WorkersConfig = z.infer<typeof workersEnv>;

@@ -1,11 +1,12 @@
 // The workers process: start-up checks, the BullMQ runtime, the outbox relay, the first run of
 // maintenance, and a graceful stop on SIGTERM/SIGINT that lets in-flight work finish.
-import { createEngineDeps, createLogger, createRedis, redisReady, verifyRedis } from "@maxl/api";
-import { createDb, createPlatformDb, StartupError, verifyDatabase } from "@maxl/db";
-import { ConfigError } from "@maxl/shared";
+import { createEngineDeps, createLogger, createRedis, redisReady, runService, verifyRedis } from "@maxl/api";
+import { createI18n, createNotifier } from "@maxl/bot";
+import { createDb, createPlatformDb, createSecretBox, verifyDatabase } from "@maxl/db";
 import { loadWorkersConfig } from "./config.ts";
+import { eventConsumers } from "./events/consumers.ts";
 import { ensureLedgerPartitions } from "./jobs/ensure-ledger-partitions.ts";
-import { jobRegistry } from "./jobs/registry.ts";
+import { createJobRegistry } from "./jobs/registry.ts";
 import { createOutboxRelay } from "./outbox/relay.ts";
 import { queueNames } from "./queues.ts";
 import { createWorkerRuntime } from "./runtime.ts";
@@ -26,11 +27,20 @@ async function main(): Promise<void> {
   const db = createDb({ url: config.database.url, applicationName: "maxloyalty-workers", onPoolError });
   const redis = createRedis({ url: config.redis.url, kind: "command", name: "workers-engine", logger });
   await redisReady(redis);
+  const engine = createEngineDeps({ db, redis, settings: config.engine });
+  const notifier = createNotifier({
+    apiRoot: config.telegramApiRoot,
+    secrets: createSecretBox(config.encryptionKey),
+    i18n: createI18n(),
+    redis,
+    redisPrefix: engine.settings.redisPrefix,
+    logger,
+  });
 
   const runtime = createWorkerRuntime({
     redisUrl: config.redis.url,
-    jobs: jobRegistry,
-    deps: { platformDb, engine: createEngineDeps({ db, redis }), logger },
+    jobs: createJobRegistry(eventConsumers({ notifier })),
+    deps: { platformDb, engine, logger },
     concurrency: {
       [queueNames.maintenance]: config.concurrency.maintenance,
       [queueNames.events]: config.concurrency.events,
@@ -60,11 +70,4 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stop("SIGINT"));
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupError) {
-    console.error(`workers: ${error.message}`);
-  } else {
-    console.error("workers: failed to start", error);
-  }
-  process.exit(1);
-});
+runService("workers", main);

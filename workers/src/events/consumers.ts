@@ -1,7 +1,10 @@
 // Who reacts to the domain's events. Features (notifications, webhooks, analytics) add their
-// consumer to the list below; the dispatcher hands each event to every consumer of its type.
+// consumer to `eventConsumers` below; the dispatcher hands each event to every consumer of its
+// type.
+import type { Notifier } from "@maxl/bot";
 import type { JobDeps } from "../jobs/definition.ts";
 import type { PublishedEvent } from "./published-event.ts";
+import { telegramNotifications } from "./telegram-notifications.ts";
 
 /**
  * One reaction to events, e.g. "tell the guest in Telegram when points expire".
@@ -19,4 +22,12 @@ export interface EventConsumer {
   handle(event: PublishedEvent, deps: JobDeps): Promise<void>;
 }
 
-export const eventConsumers: readonly EventConsumer[] = [];
+/** What the consumers are built from: the process creates these once, from its configuration. */
+export interface ConsumerServices {
+  notifier: Notifier;
+}
+
+/** Every consumer of the domain's events. */
+export function eventConsumers(services: ConsumerServices): readonly EventConsumer[] {
+  return [telegramNotifications(services.notifier)];
+}

@@ -1,0 +1,214 @@
+// Tells guests in Telegram what happened to their points: the workers hand it each outbox event
+// of a type it knows; it finds the guest, the tenant and the tenant's own bot, renders the text
+// in the guest's language and sends it with that bot's token. A guest is told once per event
+// (a Redis mark, set only after Telegram accepted the message), and never after they blocked
+// the bot or turned notifications off.
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { I18n } from "@grammyjs/i18n";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { type EngineDeps, type Logger, markGuestBotBlocked } from "@maxl/api";
+import { type SecretBox, secretContext } from "@maxl/db";
+import { Api, GrammyError, HttpError } from "grammy";
+import type { Redis } from "ioredis";
+import type { BotContext, BotTenant } from "../context.ts";
+import { type Locale, translator } from "../i18n.ts";
+import {
+  type LevelFacts,
+  type Notification,
+  type NotificationEvent,
+  notificationEventSchema,
+  notificationTypes,
+  renderNotification,
+} from "./render.ts";
+
+const WEEK_SECONDS = 7 * 24 * 3600;
+
+export interface NotifierOptions {
+  /** the Bot API server, without a trailing slash (https://api.telegram.org, or a fake in tests) */
+  apiRoot: string;
+  /** opens the tenants' sealed bot tokens */
+  secrets: SecretBox;
+  i18n: I18n<BotContext>;
+  /** where sent events are marked */
+  redis: Redis;
+  redisPrefix: string;
+  logger: Logger;
+  /** how long a sent event is remembered; longer than the events queue retries a job */
+  sentMarkTtlSeconds?: number;
+}
+
+/** An outbox event as the workers publish it. */
+export interface NotifiableEvent {
+  tenantId: string;
+  /** outbox_events.id */
+  eventId: string;
+  type: string;
+  payload: unknown;
+}
+
+export type NotifyOutcome =
+  | "sent"
+  /** this event was already delivered (a retried job, a republished event) */
+  | "skipped-duplicate"
+  | "skipped-unknown-type"
+  /** the payload lacks what the text needs; retrying cannot fix it, so it is logged and dropped */
+  | "skipped-malformed"
+  /** the tenant has no bot connected, or it is switched off */
+  | "skipped-no-bot"
+  | "skipped-no-guest"
+  /** the guest's card was opened at the till and has no Telegram account behind it */
+  | "skipped-no-telegram"
+  | "skipped-disabled"
+  | "skipped-blocked"
+  /** the event moved no points, or the level it names no longer exists */
+  | "skipped-nothing-to-say";
+
+export interface Notifier {
+  /** the event types it reacts to */
+  readonly types: readonly string[];
+  notify(event: NotifiableEvent, engine: EngineDeps): Promise<NotifyOutcome>;
+}
+
+/** The Redis key that says the guest was told about this event. */
+export function sentMarkKey(redisPrefix: string, tenantId: string, eventId: string): string {
+  return `${redisPrefix}:notified:${tenantId}:${eventId}`;
+}
+
+type Recipient =
+  | { kind: "skip"; outcome: NotifyOutcome }
+  | { kind: "send"; chatId: number; notification: Notification; tokenCiphertext: string; guestId: string };
+
+export function createNotifier(options: NotifierOptions): Notifier {
+  const { apiRoot, secrets, i18n, redis, redisPrefix, logger } = options;
+  const sentMarkTtl = options.sentMarkTtlSeconds ?? WEEK_SECONDS;
+  const apis = new Map<string, { token: string; api: Api }>();
+
+  // One client per bot: Telegram's limits (about 30 messages a second, one a second per chat)
+  // are per bot, and so is the throttler's queue. Keyed by tenant, replaced when the token
+  // changes, so a reconnected bot does not leave its old client behind.
+  function apiFor(tenantId: string, token: string): Api {
+    const cached = apis.get(tenantId);
+    if (cached?.token === token) return cached.api;
+    const api = new Api(token, { apiRoot, timeoutSeconds: 30 });
+    api.config.use(apiThrottler());
+    // Installed last, so it runs first: each retry passes the throttler again. Network errors
+    // are rethrown rather than retried forever (the plugin's default), so a job fails and
+    // BullMQ retries it with backoff instead of holding a worker indefinitely.
+    api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+    apis.set(tenantId, { token, api });
+    return api;
+  }
+
+  async function recipient(event: NotificationEvent, tenantId: string, engine: EngineDeps): Promise<Recipient> {
+    const skip = (outcome: NotifyOutcome): Recipient => ({ kind: "skip", outcome });
+    const { guestId } = event.payload;
+    return engine.db.withTenant(tenantId, async (tx) => {
+      const connection = await tx.botConnection.findUnique({
+        where: { tenantId },
+        select: { tokenCiphertext: true, botUsername: true, isActive: true },
+      });
+      if (!connection?.isActive) return skip("skipped-no-bot");
+      const guest = await tx.guest.findUnique({
+        where: { tenantId_id: { tenantId, id: guestId } },
+        select: { telegramUserId: true, locale: true, notificationsEnabled: true, botBlockedAt: true },
+      });
+      if (!guest) return skip("skipped-no-guest");
+      if (guest.telegramUserId === null) return skip("skipped-no-telegram");
+      if (!guest.notificationsEnabled) return skip("skipped-disabled");
+      if (guest.botBlockedAt !== null) return skip("skipped-blocked");
+      const tenant = await tx.tenant.findUniqueOrThrow({
+        where: { id: tenantId },
+        select: { id: true, slug: true, name: true, currency: true, timeZone: true, defaultLocale: true },
+      });
+      const levelIds =
+        event.type === "level.changed"
+          ? [event.payload.fromLevelId, event.payload.toLevelId].filter((id) => id !== null)
+          : [];
+      const levels: LevelFacts[] =
+        levelIds.length > 0
+          ? await tx.level.findMany({
+              where: { id: { in: levelIds } },
+              select: { id: true, name: true, rank: true, earnRateBps: true },
+            })
+          : [];
+      const locale: Locale = guest.locale ?? tenant.defaultLocale;
+      const botTenant: BotTenant = {
+        id: tenant.id,
+        slug: tenant.slug,
+        name: tenant.name,
+        currency: tenant.currency,
+        timeZone: tenant.timeZone,
+        botUsername: connection.botUsername,
+      };
+      const notification = renderNotification(event, {
+        t: translator(i18n, locale),
+        locale,
+        tenant: botTenant,
+        levels,
+      });
+      if (!notification) return skip("skipped-nothing-to-say");
+      return {
+        kind: "send",
+        // Telegram user ids fit in 52 bits: exact as a number.
+        chatId: Number(guest.telegramUserId),
+        notification,
+        tokenCiphertext: connection.tokenCiphertext,
+        guestId,
+      };
+    });
+  }
+
+  return {
+    types: notificationTypes,
+    async notify(published, engine) {
+      const { tenantId, eventId } = published;
+      if (!notificationTypes.some((type) => type === published.type)) return "skipped-unknown-type";
+      const parsed = notificationEventSchema.safeParse({ type: published.type, payload: published.payload });
+      if (!parsed.success) {
+        logger.warn(
+          { tenantId, eventId, type: published.type, issues: parsed.error.issues },
+          "notification event without what its text needs",
+        );
+        return "skipped-malformed";
+      }
+      const mark = sentMarkKey(redisPrefix, tenantId, eventId);
+      if ((await redis.exists(mark)) === 1) return "skipped-duplicate";
+
+      const target = await recipient(parsed.data, tenantId, engine);
+      if (target.kind === "skip") return target.outcome;
+
+      const api = apiFor(tenantId, secrets.decrypt(target.tokenCiphertext, secretContext.botToken(tenantId)));
+      try {
+        await api.sendMessage(target.chatId, target.notification.text, {
+          parse_mode: target.notification.parseMode,
+          link_preview_options: { is_disabled: true },
+        });
+      } catch (error) {
+        // 403 to a private chat: the guest blocked the bot or deleted their account. Nothing
+        // will reach them until they write to the bot again, which clears the mark.
+        if (error instanceof GrammyError && error.error_code === 403) {
+          await markGuestBotBlocked(engine, tenantId, target.guestId);
+          logger.info({ tenantId, eventId, guestId: target.guestId }, "guest has blocked the bot");
+          return "skipped-blocked";
+        }
+        throw withoutToken(error);
+      }
+
+      // The message is out: failing the job now would only send it again on the retry.
+      await redis.set(mark, "1", "EX", sentMarkTtl).catch((error: unknown) => {
+        logger.warn({ err: error, tenantId, eventId }, "could not mark a sent notification");
+      });
+      return "sent";
+    },
+  };
+}
+
+/**
+ * grammY keeps the token out of an HttpError's message, but the fetch error it wraps names the
+ * URL, which contains the token; a job's failure is logged and stored with its error.
+ */
+function withoutToken(error: unknown): unknown {
+  if (!(error instanceof HttpError)) return error;
+  const code = (error.error as { code?: unknown } | undefined)?.code;
+  return new Error(typeof code === "string" ? `${error.message} (${code})` : error.message);
+}
