@@ -1,9 +1,9 @@
 // Accrue: a check paid entirely in money earns points at the guest's level rate, in a new lot.
 // The check counts toward the guest's level at once.
-import { type AccrualInput, type OperationResult, pointsEarned } from "@maxl/shared";
+import type { AccrualInput, OperationResult } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
 import type { EngineDeps } from "../context.ts";
-import { earnRate } from "./guest-state.ts";
+import { earnRate, pointsEarnedOn } from "./guest-state.ts";
 import { type Outcome, requestHash, runGuestOperation } from "./idempotency.ts";
 import { assertCurrency, assertRestaurant, lotExpiry } from "./ledger-reads.ts";
 import { levelAfterPurchase } from "./level-decisions.ts";
@@ -27,15 +27,7 @@ export async function accruePoints(deps: EngineDeps, request: AccrueRequest): Pr
       assertCurrency(state, input.currency);
       await assertRestaurant(client, input.restaurantId);
       const rate = earnRate(state);
-      const earned =
-        input.amountMinor >= state.program.minCheckMinor
-          ? pointsEarned({
-              paidMinor: input.amountMinor,
-              earnRateBps: rate,
-              pointValueMinor: state.program.pointValueMinor,
-              rounding: state.program.roundingMode,
-            })
-          : 0;
+      const earned = pointsEarnedOn(state, input.amountMinor);
       const closedAt = input.closedAt ?? at;
       const level = levelAfterPurchase(state, state.windowSpendMinor + input.amountMinor, at);
       const operationId = uuidv7();

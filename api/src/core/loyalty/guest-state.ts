@@ -1,7 +1,7 @@
 // Everything a points verb decides on, read in one round trip while locking the guest's row.
 // The row lock serialises every change to one guest's balance and lots, which is what makes
 // parallel redemptions unable to overspend; other guests are not affected.
-import { type LevelRule, ServiceError } from "@maxl/shared";
+import { type LevelRule, pointsEarned, ServiceError } from "@maxl/shared";
 import type pg from "pg";
 import type { ProgramRules } from "./program-row.ts";
 import type { RulesCache } from "./program-rules.ts";
@@ -122,6 +122,18 @@ export function currentLevel(state: GuestState): LevelRule | null {
 /** The earn rate for the guest's next purchase: their level's, or the program's base rate. */
 export function earnRate(state: GuestState): number {
   return currentLevel(state)?.earnRateBps ?? state.program.earnRateBps;
+}
+
+/** Points a purchase paid `paidMinor` in money earns the guest: none below the program's minimum check. */
+export function pointsEarnedOn(state: GuestState, paidMinor: bigint): number {
+  const { program } = state;
+  if (paidMinor < program.minCheckMinor) return 0;
+  return pointsEarned({
+    paidMinor,
+    earnRateBps: earnRate(state),
+    pointValueMinor: program.pointValueMinor,
+    rounding: program.roundingMode,
+  });
 }
 
 /** Points the guest can spend now: the balance less what open quotes reserve. */

@@ -2,10 +2,10 @@
 // may pay for this check and what the rest would earn, and reserves those points for a few
 // minutes (a hold), so a parallel operation cannot spend them meanwhile. A new quote by the same
 // cashier for the same guest replaces their previous one.
-import { maxRedeemablePoints, pointsEarned, pointsToMinor, type QuoteInput, type QuoteResult } from "@maxl/shared";
+import { maxRedeemablePoints, pointsToMinor, type QuoteInput, type QuoteResult } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
 import type { EngineDeps } from "../context.ts";
-import { availablePoints, earnRate } from "./guest-state.ts";
+import { availablePoints, pointsEarnedOn } from "./guest-state.ts";
 import { type Outcome, requestHash, runGuestOperation } from "./idempotency.ts";
 import { assertCurrency, assertRestaurant } from "./ledger-reads.ts";
 import type { VerbCall } from "./verb.ts";
@@ -45,15 +45,7 @@ export async function quoteRedemption(deps: EngineDeps, request: VerbCall<QuoteI
         pointValueMinor: program.pointValueMinor,
         available,
       });
-      const earnOn = (paidMinor: bigint) =>
-        paidMinor >= program.minCheckMinor
-          ? pointsEarned({
-              paidMinor,
-              earnRateBps: earnRate(state),
-              pointValueMinor: program.pointValueMinor,
-              rounding: program.roundingMode,
-            })
-          : 0;
+      const earnOn = (paidMinor: bigint) => pointsEarnedOn(state, paidMinor);
       const holdId = uuidv7();
       const expiresAt = new Date(at.getTime() + deps.settings.holdTtlSeconds * 1000);
       const result: QuoteResult = {

@@ -4,7 +4,6 @@
 import {
   maxRedeemablePoints,
   type OperationResult,
-  pointsEarned,
   pointsToMinor,
   type RedemptionInput,
   ServiceError,
@@ -12,7 +11,7 @@ import {
 import type pg from "pg";
 import { uuidv7 } from "uuidv7";
 import type { EngineDeps } from "../context.ts";
-import { availablePoints, earnRate, type GuestState } from "./guest-state.ts";
+import { availablePoints, earnRate, type GuestState, pointsEarnedOn } from "./guest-state.ts";
 import { type Outcome, requestHash, runGuestOperation } from "./idempotency.ts";
 import { assertCurrency, assertRestaurant, lotExpiry, openLots } from "./ledger-reads.ts";
 import { levelAfterPurchase } from "./level-decisions.ts";
@@ -125,15 +124,7 @@ export async function redeemPoints(deps: EngineDeps, request: RedeemRequest): Pr
       }
       const paidMinor = input.amountMinor - pointsToMinor(input.points, program.pointValueMinor);
       const rate = earnRate(state);
-      const earned =
-        paidMinor >= program.minCheckMinor
-          ? pointsEarned({
-              paidMinor,
-              earnRateBps: rate,
-              pointValueMinor: program.pointValueMinor,
-              rounding: program.roundingMode,
-            })
-          : 0;
+      const earned = pointsEarnedOn(state, paidMinor);
       const closedAt = input.closedAt ?? at;
       const level = levelAfterPurchase(state, state.windowSpendMinor + input.amountMinor, at);
       const operationId = uuidv7();
