@@ -17,5 +17,5 @@ export {
   secretContext,
 } from "./security/secrets.ts";
 export { demoDefaults } from "./seed/defaults.ts";
-export { DEMO_SLUG, demoIds } from "./seed/demo.ts";
+export { DEMO_SLUG, demoIds, demoTelegramIds } from "./seed/demo.ts";
 export { verifyDatabase } from "./startup.ts";

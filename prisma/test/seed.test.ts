@@ -6,7 +6,7 @@ import { createDb } from "../src/client.ts";
 import { verifyPassword } from "../src/security/passwords.ts";
 import { createSecretBox, secretContext } from "../src/security/secrets.ts";
 import { demoDefaults } from "../src/seed/defaults.ts";
-import { DEMO_SLUG, type DemoSeedOptions, demoIds, seedDemo } from "../src/seed/demo.ts";
+import { DEMO_SLUG, type DemoSeedOptions, demoIds, demoTelegramIds, seedDemo } from "../src/seed/demo.ts";
 import { testServices } from "../src/testing/index.ts";
 
 const services = testServices();
@@ -52,6 +52,17 @@ describe("the demo tenant", () => {
     expect(counts).toMatchObject({ restaurants: 2, levels: 3, roles: ["owner", "cashier"] });
     expect(counts.integration?.kind).toBe("generic");
     expect(counts.bot?.botId).toBe(7_000_000_001n);
+  });
+
+  it("links the cashier's Telegram account and gives the first guest the documented Telegram id", async () => {
+    const { cashier, guest } = await db.withTenant(tenantId, async (tx) => ({
+      cashier: await tx.staffUser.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id: demoIds.cashier } } }),
+      guest: await tx.guest.findUnique({
+        where: { tenantId_telegramUserId: { tenantId, telegramUserId: BigInt(demoTelegramIds.guest) } },
+      }),
+    }));
+    expect(cashier.telegramUserId).toBe(BigInt(demoTelegramIds.cashier));
+    expect(guest).not.toBeNull();
   });
 
   it("keeps the bot token and POS secret encrypted, bound to this tenant", async () => {
@@ -119,6 +130,12 @@ describe("the demo tenant", () => {
 
   it("runs again without duplicating anything and refreshes the demo credentials", async () => {
     const before = await scalar("SELECT count(*) AS value FROM ledger_entries");
+    await db.withTenant(tenantId, (tx) =>
+      tx.staffUser.update({
+        where: { tenantId_id: { tenantId, id: demoIds.cashier } },
+        data: { telegramUserId: null, isActive: false },
+      }),
+    );
     const again = await seedDemo(db, secrets, { ...options, ownerPassword: "second-password" });
     expect(again).toEqual({ tenantId, created: false, guests: 60 });
     expect(await scalar("SELECT count(*) AS value FROM ledger_entries")).toBe(before);
@@ -127,6 +144,10 @@ describe("the demo tenant", () => {
     );
     expect(owner.email).toBe("owner@demo.test");
     expect(await verifyPassword(owner.passwordHash ?? "", "second-password")).toBe(true);
+    const cashier = await db.withTenant(tenantId, (tx) =>
+      tx.staffUser.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id: demoIds.cashier } } }),
+    );
+    expect(cashier).toMatchObject({ telegramUserId: BigInt(demoTelegramIds.cashier), isActive: true });
     expect(await db.tenantIdBySlug(DEMO_SLUG)).toBe(tenantId);
   });
 });

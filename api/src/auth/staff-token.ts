@@ -1,5 +1,7 @@
 // Access tokens for staff: short-lived (15 minutes) HS256 JWTs naming the staff member, their
 // tenant and role. Refresh tokens and sign-out arrive with the admin view (issue #7).
+// A token minted from Telegram launch data carries `scope: "till"` and opens the till only
+// (see tillPermissions); a token without a scope is a full one.
 import { sign, verify } from "hono/jwt";
 import type { StaffRole } from "../core/context.ts";
 
@@ -9,12 +11,21 @@ export interface StaffClaims {
   staffId: string;
   tenantId: string;
   role: StaffRole;
+  /** "till": the session may only work the till; absent: everything the role may do */
+  scope?: "till";
 }
 
 export async function issueStaffToken(claims: StaffClaims, secret: string, now: Date): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
   return sign(
-    { sub: claims.staffId, tid: claims.tenantId, role: claims.role, iat, exp: iat + ACCESS_TOKEN_SECONDS },
+    {
+      sub: claims.staffId,
+      tid: claims.tenantId,
+      role: claims.role,
+      ...(claims.scope ? { scope: claims.scope } : {}),
+      iat,
+      exp: iat + ACCESS_TOKEN_SECONDS,
+    },
     secret,
     "HS256",
   );
@@ -28,7 +39,10 @@ export async function readStaffToken(token: string, secret: string): Promise<Sta
     const payload = await verify(token, secret, "HS256");
     const role = payload.role as StaffRole;
     if (typeof payload.sub !== "string" || typeof payload.tid !== "string" || !roles.has(role)) return null;
-    return { staffId: payload.sub, tenantId: payload.tid, role };
+    if (payload.scope === undefined) return { staffId: payload.sub, tenantId: payload.tid, role };
+    // A scope this code does not know could only narrow the token; refusing it is the safe reading.
+    if (payload.scope !== "till") return null;
+    return { staffId: payload.sub, tenantId: payload.tid, role, scope: "till" };
   } catch {
     return null;
   }

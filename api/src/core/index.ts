@@ -28,6 +28,12 @@ export {
 } from "./guests/guest-views.ts";
 export { type IdentifyInput, identifyGuest } from "./guests/identify-guest.ts";
 export {
+  type GuestProfileView,
+  guestProfileView,
+  type ProfilePatch,
+  updateGuestProfile,
+} from "./guests/profile.ts";
+export {
   type Attribution,
   completeRegistration,
   type GuestProfile,

@@ -6,7 +6,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { checkInitData } from "../auth/init-data.ts";
 import { readStaffToken } from "../auth/staff-token.ts";
 import type { TenantDirectory } from "../auth/tenant-directory.ts";
-import { type Permission, roleMay } from "../core/auth/permissions.ts";
+import { type Permission, roleMay, scopeMay } from "../core/auth/permissions.ts";
 import type { Actor, EngineDeps } from "../core/context.ts";
 import { guestForTelegramUser } from "../core/guests/telegram-guest.ts";
 import { clientIp } from "./client-ip.ts";
@@ -44,6 +44,7 @@ export function identifyCaller(options: CallerOptions): MiddlewareHandler<AppEnv
       const botToken = tenantId ? await options.tenants.botToken(tenantId) : null;
       if (!tenantId || !botToken) {
         c.set("authProblem", "This restaurant is not known or has no bot connected. Check the X-Tenant header.");
+        c.set("authProblemKey", "init-data-tenant");
       } else {
         const check = checkInitData(credentials.trim(), botToken, options.initDataMaxAgeSeconds, options.clock());
         if (check.ok) {
@@ -51,6 +52,7 @@ export function identifyCaller(options: CallerOptions): MiddlewareHandler<AppEnv
           c.set("principal", `tg:${tenantId}:${check.user.id}`);
         } else {
           c.set("authProblem", initDataProblems[check.reason]);
+          c.set("authProblemKey", `init-data-${check.reason}`);
         }
       }
     }
@@ -69,9 +71,35 @@ export function requireStaff(permission: Permission): MiddlewareHandler<AppEnv> 
         headers: { "WWW-Authenticate": 'Bearer realm="maxloyalty"' },
       });
     }
+    if (!scopeMay(staff.scope, permission)) {
+      return problem(c, {
+        code: "FORBIDDEN",
+        detail:
+          "This session may only use the till: it was opened from Telegram. Sign in with your e-mail and password for anything else.",
+      });
+    }
     if (!roleMay(staff.role, permission)) {
       return problem(c, { code: "FORBIDDEN", detail: `Your role (${staff.role}) may not do this.` });
     }
+    await next();
+    return undefined;
+  };
+}
+
+/** The 401 of a route that needs Telegram launch data and did not get valid ones. */
+function telegramRefused(c: Context<AppEnv>, hint: string) {
+  return problem(c, {
+    code: "UNAUTHORIZED",
+    detail: c.get("authProblem") ?? hint,
+    extensions: { messageKey: c.get("authProblemKey") ?? "init-data-missing" },
+    headers: { "WWW-Authenticate": 'tma realm="maxloyalty"' },
+  });
+}
+
+/** A Telegram user with valid launch data for the tenant named in X-Tenant. */
+export function requireTelegram(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!c.get("telegram")) return telegramRefused(c, "Open the Mini App from the restaurant's Telegram bot.");
     await next();
     return undefined;
   };
@@ -81,25 +109,26 @@ export function requireStaff(permission: Permission): MiddlewareHandler<AppEnv> 
 export function requireGuest(engine: EngineDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const telegram = c.get("telegram");
-    if (!telegram) {
-      return problem(c, {
-        code: "UNAUTHORIZED",
-        detail: c.get("authProblem") ?? "Open the card from the restaurant's Telegram bot.",
-        headers: { "WWW-Authenticate": 'tma realm="maxloyalty"' },
-      });
-    }
+    if (!telegram) return telegramRefused(c, "Open the card from the restaurant's Telegram bot.");
     c.set("guestId", await guestForTelegramUser(engine, telegram.tenantId, telegram.user));
     await next();
     return undefined;
   };
 }
 
-/** The tenant and guest a guarded guest route serves. */
-export function guestOf(c: Context<AppEnv>): { tenantId: string; guestId: string } {
+/** The tenant and Telegram user a route guarded by requireTelegram (or requireGuest) serves. */
+export function telegramOf(c: Context<AppEnv>): { tenantId: string; telegramUserId: number } {
+  const telegram = c.get("telegram");
+  if (!telegram) throw new Error("telegramOf used on a route without requireTelegram");
+  return { tenantId: telegram.tenantId, telegramUserId: telegram.user.id };
+}
+
+/** The tenant, guest and Telegram user a guarded guest route serves. */
+export function guestOf(c: Context<AppEnv>): { tenantId: string; guestId: string; telegramUserId: number } {
   const telegram = c.get("telegram");
   const guestId = c.get("guestId");
   if (!telegram || !guestId) throw new Error("guestOf used on a route without requireGuest");
-  return { tenantId: telegram.tenantId, guestId };
+  return { tenantId: telegram.tenantId, guestId, telegramUserId: telegram.user.id };
 }
 
 /** The staff member a guarded staff route serves, as the actor of what they do. */

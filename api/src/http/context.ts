@@ -17,6 +17,8 @@ export interface AppVariables extends RequestIdVariables {
   telegram?: { tenantId: string; user: TelegramUser };
   /** why credentials that were sent did not check out, for the 401 a guarded route answers */
   authProblem?: string;
+  /** the same reason as a message key the web apps translate ("init-data-expired", ...) */
+  authProblemKey?: string;
   /** the guest behind `telegram`, set by requireGuest */
   guestId?: string;
 }

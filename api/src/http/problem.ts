@@ -102,7 +102,8 @@ function handleError(error: Error, c: Context<AppEnv>, log: Logger): Response {
       code: error.code,
       detail: error.message,
       ...(error.fields ? { errors: error.fields } : {}),
-      ...(error.details ? { extensions: error.details } : {}),
+      // The key lets the web apps say it in the user's language; `detail` stays the English text.
+      extensions: { ...error.details, ...(error.key ? { messageKey: error.key } : {}) },
     });
   }
   if (error instanceof HTTPException) {

@@ -24,6 +24,14 @@ export const demoIds = {
   levelGold: "01936f00-0000-7000-8000-00000000d003",
 } as const;
 
+// Telegram user ids of demo people, for launch data signed with the demo bot token: the first
+// generated guest (history.ts numbers guests from 900000000) and the cashier, linked as a staff
+// invite would link them, so the Mini App opens in staff mode for them.
+export const demoTelegramIds = {
+  guest: 900_000_000,
+  cashier: 800_000_001,
+} as const;
+
 export interface DemoSeedOptions {
   botToken: string;
   posSecret: string;
@@ -135,6 +143,7 @@ async function createStructure(tx: TenantTx, c: Credentials & { webhookSecret: s
         passwordHash: c.cashierHash,
         name: "Кирилл Кассир",
         role: "cashier",
+        telegramUserId: BigInt(demoTelegramIds.cashier),
       },
     ],
   });
@@ -195,7 +204,12 @@ async function refreshCredentials(tx: TenantTx, c: Credentials): Promise<void> {
   });
   await tx.staffUser.update({
     where: { tenantId_id: { tenantId, id: demoIds.cashier } },
-    data: { email: c.cashierEmail, passwordHash: c.cashierHash, isActive: true },
+    data: {
+      email: c.cashierEmail,
+      passwordHash: c.cashierHash,
+      isActive: true,
+      telegramUserId: BigInt(demoTelegramIds.cashier),
+    },
   });
   await tx.posIntegration.update({
     where: { tenantId_id: { tenantId, id: demoIds.posIntegration } },

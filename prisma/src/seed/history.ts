@@ -120,6 +120,8 @@ class GuestStory {
       locale: english ? "en" : "ru",
       consentAt: new Date(joinedAt),
       consentVersion: "2026-01",
+      // They joined through the bot's onboarding, so they are registered guests.
+      registeredAt: new Date(joinedAt),
       notificationsEnabled: !this.random.chance(0.1),
       createdAt: new Date(joinedAt),
       updatedAt: new Date(joinedAt),

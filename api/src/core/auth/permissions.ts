@@ -28,3 +28,20 @@ export type Permission = keyof typeof permissionMatrix;
 export function roleMay(role: StaffRole, permission: Permission): boolean {
   return (permissionMatrix[permission] as readonly StaffRole[]).includes(role);
 }
+
+/**
+ * What a till-scoped session (a token minted from Telegram launch data) may do. A Telegram
+ * account is a weaker credential than the e-mail and password, so it works the till and nothing
+ * else, whatever the staff member's role.
+ */
+export const tillPermissions: ReadonlySet<Permission> = new Set<Permission>([
+  "guests.identify",
+  "points.quote",
+  "points.accrue",
+  "points.redeem",
+  "points.refund",
+]);
+
+export function scopeMay(scope: "till" | undefined, permission: Permission): boolean {
+  return scope === undefined || tillPermissions.has(permission);
+}

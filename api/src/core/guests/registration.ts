@@ -37,7 +37,7 @@ export function nextOnboardingStep(profile: GuestProfile): OnboardingStep | null
   return "birthday";
 }
 
-function toProfile(guest: Guest): GuestProfile {
+export function toProfile(guest: Guest): GuestProfile {
   return {
     guestId: guest.id,
     firstName: guest.firstName,
@@ -119,14 +119,24 @@ export function recordConsent(deps: EngineDeps, tenantId: string, guestId: strin
   return update(deps, tenantId, guestId, { consentAt: deps.clock(), consentVersion: CONSENT_VERSION });
 }
 
-/** "Анна" or "Анна Иванова": first word the first name, the rest the last name. */
-export function setGuestName(deps: EngineDeps, tenantId: string, guestId: string, name: string): Promise<GuestProfile> {
+/**
+ * "Анна" or "Анна Иванова": first word the first name, the rest the last name. Whatever is not
+ * plausibly a name (no letters, markup, a link, an e-mail) is refused.
+ */
+export function parseGuestName(name: string): { firstName: string; lastName: string | null } {
   const clean = name.replace(/\s+/g, " ").trim();
   if (clean.length < 1 || clean.length > 100 || !/\p{L}/u.test(clean) || /[<>@/\\]|https?:/i.test(clean)) {
-    throw new ServiceError("VALIDATION", "That does not look like a name.", { key: "error-name-invalid" });
+    throw new ServiceError("VALIDATION", "That does not look like a name.", {
+      key: "error-name-invalid",
+      fields: [{ path: "name", message: "does not look like a name" }],
+    });
   }
   const [firstName = clean, ...rest] = clean.split(" ");
-  return update(deps, tenantId, guestId, { firstName, lastName: rest.length > 0 ? rest.join(" ") : null });
+  return { firstName, lastName: rest.length > 0 ? rest.join(" ") : null };
+}
+
+export function setGuestName(deps: EngineDeps, tenantId: string, guestId: string, name: string): Promise<GuestProfile> {
+  return update(deps, tenantId, guestId, parseGuestName(name));
 }
 
 export interface PhoneOutcome {
@@ -209,15 +219,19 @@ export function setGuestBirthday(
   guestId: string,
   birthday: Date | null,
 ): Promise<GuestProfile> {
-  if (birthday) {
-    const age = (deps.clock().getTime() - birthday.getTime()) / (365.25 * 86_400_000);
-    if (age < 5 || age > 120) {
-      throw new ServiceError("VALIDATION", "That date does not look like a birthday.", {
-        key: "error-birthday-invalid",
-      });
-    }
-  }
+  if (birthday) checkBirthday(birthday, deps.clock());
   return update(deps, tenantId, guestId, { birthday });
+}
+
+/** A birthday has to make the guest 5 to 120 years old; anything else is a typo. */
+export function checkBirthday(birthday: Date, now: Date): void {
+  const age = (now.getTime() - birthday.getTime()) / (365.25 * 86_400_000);
+  if (!(age >= 5 && age <= 120)) {
+    throw new ServiceError("VALIDATION", "That date does not look like a birthday.", {
+      key: "error-birthday-invalid",
+      fields: [{ path: "birthday", message: "does not look like a birthday" }],
+    });
+  }
 }
 
 export interface Registration {

@@ -37,7 +37,9 @@ function tillWrite<
     | typeof quoteInputSchema
     | typeof redemptionInputSchema,
   R extends typeof operationResultSchema | typeof quoteResultSchema,
->(path: string, summary: string, permission: Permission, body: B, result: R) {
+  // The literal path, not string: Hono RPC builds the typed client's tree from it.
+  P extends string,
+>(path: P, summary: string, permission: Permission, body: B, result: R) {
   return createRoute({
     method: "post",
     path,

@@ -1,0 +1,49 @@
+// Staff sign in from the Mini App with the Telegram account a staff invite linked to them in
+// this tenant's bot (core/staff/telegram-invites.ts). The launch data were checked by the
+// transport; this finds the active staff member behind the account. What the session may do is
+// narrowed by the transport (a till-scoped token), since a Telegram account is a weaker
+// credential than the e-mail and password.
+import { ServiceError } from "@maxl/shared";
+import type { EngineDeps, StaffRole } from "../context.ts";
+
+export interface TelegramSignedInStaff {
+  staffId: string;
+  tenantId: string;
+  tenantSlug: string;
+  tenantName: string;
+  name: string;
+  role: StaffRole;
+}
+
+export async function signInStaffByTelegram(
+  deps: EngineDeps,
+  tenantId: string,
+  telegramUserId: number,
+): Promise<TelegramSignedInStaff> {
+  return deps.db.withTenant(tenantId, async (tx) => {
+    const [tenant, staff] = await Promise.all([
+      tx.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
+      tx.staffUser.findUnique({
+        where: { tenantId_telegramUserId: { tenantId, telegramUserId: BigInt(telegramUserId) } },
+      }),
+    ]);
+    if (!staff?.isActive) {
+      throw new ServiceError(
+        "FORBIDDEN",
+        `This Telegram account is not linked to a staff member of ${tenant.name}. Ask a manager for an invite link.`,
+      );
+    }
+    await tx.staffUser.update({
+      where: { tenantId_id: { tenantId, id: staff.id } },
+      data: { lastLoginAt: deps.clock() },
+    });
+    return {
+      staffId: staff.id,
+      tenantId,
+      tenantSlug: tenant.slug,
+      tenantName: tenant.name,
+      name: staff.name,
+      role: staff.role,
+    };
+  });
+}
