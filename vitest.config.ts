@@ -8,7 +8,7 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 
 export default defineConfig({
   test: {
-    include: ["{shared,prisma,api,workers,bot,miniapp}/{src,test}/**/*.test.{ts,tsx}"],
+    include: ["{shared,prisma,api,workers,bot,miniapp}/{src,test}/**/*.test.{ts,tsx}", "e2e/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/.work/**"],
     globalSetup: ["./prisma/test/global-setup.ts"],
     pool: "forks",

@@ -22,6 +22,32 @@ const pnpm = process.env.npm_execpath?.includes("pnpm")
 step("Installing dependencies", () => run([...pnpm, "install", "--frozen-lockfile"]));
 step("Checking .env", ensureEnvFile);
 step("Generating the Prisma client", () => run([...pnpm, "--filter", "@maxl/db", "generate"]));
+// The end-to-end tests drive the system's Chromium (playwright-core cannot download its own
+// browser here), so the test command asks for it; `pnpm dev` does not need it.
+if (process.argv.includes("--with-browser")) step("Checking Chromium", ensureChromium);
+
+function ensureChromium() {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  const found = candidates.find((path) => path && existsSync(path));
+  if (found) {
+    console.log(`  found ${found}`);
+    return;
+  }
+  const aptGet = ["/usr/bin/apt-get", "/bin/apt-get"].find((path) => existsSync(path));
+  if (!aptGet || process.getuid?.() !== 0) {
+    fail(
+      "Chromium is needed by the end-to-end tests. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.",
+    );
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const install = () =>
+    spawnSync(aptGet, ["install", "-y", "--no-install-recommends", "chromium"], { cwd: root, stdio: "inherit", env });
+  // A fresh machine may have no package lists yet.
+  if (install().status !== 0) {
+    run([aptGet, "update"]);
+    if (install().status !== 0) fail("apt-get could not install chromium.");
+  }
+}
 
 function ensureEnvFile() {
   const envPath = join(root, ".env");

@@ -1,0 +1,27 @@
+// The till calls a staff member makes from the Mini App, with the till-only token from
+// POST /api/v1/auth/telegram. Every write carries an Idempotency-Key chosen by the caller
+// before the first attempt, so a retry or a double tap moves points once.
+import { type Client, expectOk } from "./client.ts";
+
+export function tillApi(client: Client) {
+  const till = client.api.v1.till;
+  return {
+    identify: (query: { qrToken: string } | { code: string } | { phone: string }) =>
+      expectOk(till.identify.$post({ json: query })),
+    quote: (key: string, input: { guestId: string; amountMinor: string; currency: string }) =>
+      expectOk(till.quotes.$post({ header: { "idempotency-key": key }, json: input })),
+    accrue: (key: string, input: { guestId: string; amountMinor: string; currency: string }) =>
+      expectOk(till.accruals.$post({ header: { "idempotency-key": key }, json: input })),
+    redeem: (
+      key: string,
+      input: { guestId: string; amountMinor: string; currency: string; points: number; holdId?: string },
+    ) => expectOk(till.redemptions.$post({ header: { "idempotency-key": key }, json: input })),
+    refund: (key: string, input: { checkId: string; reason?: string }) =>
+      expectOk(till.refunds.$post({ header: { "idempotency-key": key }, json: input })),
+  };
+}
+
+export type TillApi = ReturnType<typeof tillApi>;
+export type GuestSummary = Awaited<ReturnType<TillApi["identify"]>>;
+export type Quote = Awaited<ReturnType<TillApi["quote"]>>;
+export type Operation = Awaited<ReturnType<TillApi["accrue"]>>;

@@ -1,0 +1,143 @@
+// The cashier's flow in the Mini App, the same as the bot's /till: identify the guest, enter the
+// check, see the quote, accrue or pay with points, confirm, and undo if it was a mistake. Each
+// write's Idempotency-Key is drawn when its step is entered, before the first attempt, so a
+// double tap or a retry after a lost answer moves points once.
+import { createStore } from "zustand/vanilla";
+import { ApiError } from "../api/client.ts";
+import type { StaffSession } from "../api/guest-api.ts";
+import type { GuestSummary, Operation, Quote, TillApi } from "../api/till-api.ts";
+
+export type TillAction = { type: "accrue" } | { type: "redeem"; points: number };
+
+export type TillStep =
+  | { kind: "signing-in" }
+  | { kind: "not-staff"; error: ApiError }
+  | { kind: "identify" }
+  | { kind: "amount"; guest: GuestSummary }
+  | { kind: "choose"; guest: GuestSummary; amountMinor: string; quote: Quote }
+  | { kind: "confirm"; guest: GuestSummary; amountMinor: string; quote: Quote; action: TillAction; key: string }
+  | { kind: "done"; guest: GuestSummary; amountMinor: string; operation: Operation; undoKey: string; undone: boolean };
+
+export interface TillState {
+  step: TillStep;
+  staff: StaffSession["staff"] | null;
+  busy: boolean;
+  error: ApiError | null;
+  signIn(): Promise<void>;
+  identify(query: { qrToken: string } | { code: string } | { phone: string }): Promise<void>;
+  enterAmount(amountMinor: bigint): Promise<void>;
+  choose(action: TillAction): void;
+  confirm(): Promise<void>;
+  undo(): Promise<void>;
+  back(): void;
+  reset(): void;
+}
+
+export interface TillDeps {
+  api: TillApi;
+  /** a till-only staff token for the Telegram account (POST /api/v1/auth/telegram) */
+  openSession: () => Promise<StaffSession>;
+  newKey?: () => string;
+}
+
+export function createTillStore(deps: TillDeps) {
+  const newKey = deps.newKey ?? (() => crypto.randomUUID());
+  return createStore<TillState>()((set, get) => {
+    /** Runs a call with the busy flag; a refusal stays on the step and shows its message. */
+    async function run<T>(call: () => Promise<T>): Promise<T | null> {
+      if (get().busy) return null;
+      set({ busy: true, error: null });
+      try {
+        return await call();
+      } catch (error) {
+        set({ error: error instanceof ApiError ? error : new ApiError(0, String(error)) });
+        return null;
+      } finally {
+        set({ busy: false });
+      }
+    }
+
+    return {
+      step: { kind: "signing-in" },
+      staff: null,
+      busy: false,
+      error: null,
+
+      async signIn() {
+        set({ step: { kind: "signing-in" }, error: null });
+        try {
+          const session = await deps.openSession();
+          set({ staff: session.staff, step: { kind: "identify" } });
+        } catch (error) {
+          const apiError = error instanceof ApiError ? error : new ApiError(0, String(error));
+          set({ step: { kind: "not-staff", error: apiError } });
+        }
+      },
+
+      async identify(query) {
+        const guest = await run(() => deps.api.identify(query));
+        if (guest) set({ step: { kind: "amount", guest } });
+      },
+
+      async enterAmount(amountMinor) {
+        const { step } = get();
+        if (step.kind !== "amount") return;
+        const input = { guestId: step.guest.id, amountMinor: amountMinor.toString(), currency: step.guest.currency };
+        const quote = await run(() => deps.api.quote(newKey(), input));
+        if (quote) set({ step: { kind: "choose", guest: step.guest, amountMinor: input.amountMinor, quote } });
+      },
+
+      choose(action) {
+        const { step } = get();
+        if (step.kind !== "choose") return;
+        if (action.type === "redeem" && (action.points < 1 || action.points > step.quote.maxRedeemablePoints)) return;
+        set({ error: null, step: { ...step, kind: "confirm", action, key: newKey() } });
+      },
+
+      async confirm() {
+        const { step } = get();
+        if (step.kind !== "confirm") return;
+        const input = { guestId: step.guest.id, amountMinor: step.amountMinor, currency: step.guest.currency };
+        const operation = await run(() =>
+          step.action.type === "accrue"
+            ? deps.api.accrue(step.key, input)
+            : deps.api.redeem(step.key, { ...input, points: step.action.points, holdId: step.quote.holdId }),
+        );
+        if (operation) {
+          set({
+            step: {
+              kind: "done",
+              guest: step.guest,
+              amountMinor: step.amountMinor,
+              operation,
+              undoKey: newKey(),
+              undone: false,
+            },
+          });
+        }
+      },
+
+      async undo() {
+        const { step } = get();
+        if (step.kind !== "done" || step.undone || !step.operation.checkId) return;
+        const checkId = step.operation.checkId;
+        const refund = await run(() => deps.api.refund(step.undoKey, { checkId, reason: "cancelled at the till" }));
+        if (refund) set({ step: { ...step, undone: true } });
+      },
+
+      back() {
+        const { step } = get();
+        set({ error: null });
+        if (step.kind === "confirm") set({ step: { ...step, kind: "choose" } });
+        else if (step.kind === "choose") set({ step: { kind: "amount", guest: step.guest } });
+        else if (step.kind === "amount") set({ step: { kind: "identify" } });
+      },
+
+      reset() {
+        set({ error: null, step: { kind: "identify" } });
+      },
+    };
+  });
+}
+
+export type TillStore = ReturnType<typeof createTillStore>;
