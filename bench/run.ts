@@ -4,12 +4,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createApp, createEngineDeps, createLogger, createRedis, loadApiConfig, redisReady } from "@maxl/api";
-import { createDb, createSecretBox } from "@maxl/db";
+import { createDb, createSecretBox, secretContext } from "@maxl/db";
 import { createTestTenant, resetTestDatabase, testServices } from "@maxl/db/testing";
 import pg from "pg";
 import { uuidv7 } from "uuidv7";
-import { type Comparison, renderTable, saveResults } from "./src/report.ts";
+import { type Comparison, renderBudgets, renderTable, saveResults } from "./src/report.ts";
 import { accrualSuite } from "./src/suites/accruals.ts";
+import { miniAppSuite } from "./src/suites/miniapp.ts";
 import { unitOfWorkSuite } from "./src/suites/unit-of-work.ts";
 import { issueBenchToken } from "./src/token.ts";
 
@@ -81,9 +82,26 @@ try {
     ...(await accrualSuite({ engine, pool, app, tenantId: tenant.id, guestIds, staffToken }, durationMs)),
   );
 
-  const table = renderTable(comparisons);
+  console.log("bench: the Mini App's guest card in headless Chromium");
+  // The Mini App's launch data is signed with the tenant's bot token, so the tenant gets a bot.
+  const botToken = `7999000001:AAbench_${randomBytes(12).toString("hex")}`;
+  const secrets = createSecretBox(config.encryptionKey);
+  await db.withTenant(tenant.id, (tx) =>
+    tx.botConnection.create({
+      data: {
+        tenantId: tenant.id,
+        botId: 7_999_000_001n,
+        botUsername: "bench_bot",
+        tokenCiphertext: secrets.encrypt(botToken, secretContext.botToken(tenant.id)),
+        webhookSecretCiphertext: secrets.encrypt("bench", secretContext.botWebhookSecret(tenant.id)),
+      },
+    }),
+  );
+  const budgets = await miniAppSuite({ fetch: (request) => app.fetch(request), tenantSlug: tenant.slug, botToken });
+
+  const table = `${renderTable(comparisons)}\n\n${renderBudgets(budgets)}`;
   console.log(`\n${table}\n`);
-  const saved = await saveResults(fileURLToPath(new URL("./results", import.meta.url)), comparisons, table);
+  const saved = await saveResults(fileURLToPath(new URL("./results", import.meta.url)), comparisons, table, budgets);
   console.log(`bench: saved ${saved}`);
 } finally {
   await Promise.all([db.close(), pool.end()]);

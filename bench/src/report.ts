@@ -12,6 +12,32 @@ export interface Comparison {
   goal?: { ratioAtLeast?: number; opsPerSecondAtLeast?: number };
 }
 
+/** A measured figure against a fixed budget (sizes, load times), not a rate against a baseline. */
+export interface Budget {
+  suite: string;
+  metric: string;
+  value: number;
+  unit: string;
+  atMost?: number;
+}
+
+export function renderBudgets(budgets: Budget[]): string {
+  const header = ["suite", "measured", "value", "budget"];
+  const rows = budgets.map(({ suite, metric, value, unit, atMost }) => [
+    suite,
+    metric,
+    `${value.toFixed(unit === "ms" ? 0 : 1)} ${unit}`,
+    atMost === undefined ? "-" : `<= ${atMost} ${unit} ${value <= atMost ? "met" : "MISSED"}`,
+  ]);
+  return renderRows(header, rows);
+}
+
+function renderRows(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
+
 export function renderTable(comparisons: Comparison[]): string {
   const header = ["suite", "measured", "conc.", "ops/s", "p50 ms", "p99 ms", "baseline ops/s", "ratio", "goal"];
   const rows = comparisons.map(({ suite, subject, baseline, goal }) => {
@@ -36,17 +62,20 @@ export function renderTable(comparisons: Comparison[]): string {
       goals.join(", ") || "-",
     ];
   });
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+  return renderRows(header, rows);
 }
 
 /** Overwrites latest.json and latest.md: the newest run, on this machine, with its baselines. */
-export async function saveResults(dir: string, comparisons: Comparison[], table: string): Promise<string> {
+export async function saveResults(
+  dir: string,
+  comparisons: Comparison[],
+  table: string,
+  budgets: Budget[] = [],
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   const at = new Date().toISOString();
   const machine = `${process.platform} ${process.arch}, Node ${process.version}, ${cpus().length} CPUs`;
-  await writeFile(join(dir, "latest.json"), `${JSON.stringify({ at, machine, comparisons }, null, 2)}\n`);
+  await writeFile(join(dir, "latest.json"), `${JSON.stringify({ at, machine, comparisons, budgets }, null, 2)}\n`);
   await writeFile(join(dir, "latest.md"), `# Latest benchmark run\n\n${at} on ${machine}\n\n${table}\n`);
   return join(dir, "latest.md");
 }
