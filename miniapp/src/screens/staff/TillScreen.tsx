@@ -76,6 +76,39 @@ function GuestCardLine({ guest }: { guest: GuestSummary }) {
   );
 }
 
+/** One typed answer at the till; Enter (or the keyboard's Go) submits it like the main button. */
+function TillField(props: {
+  label: string;
+  name: string;
+  inputMode: "tel" | "decimal";
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+  onSubmit: () => void;
+  error?: string | null;
+}) {
+  return (
+    <form
+      className="field"
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      <span>{props.label}</span>
+      <input
+        name={props.name}
+        inputMode={props.inputMode}
+        autoComplete="off"
+        placeholder={props.placeholder}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+      {props.error && <small className="form-error">{props.error}</small>}
+    </form>
+  );
+}
+
 function IdentifyStep({ state }: { state: TillState }) {
   const t = useT();
   const [text, setText] = useState("");
@@ -97,23 +130,15 @@ function IdentifyStep({ state }: { state: TillState }) {
           📷 {t.till.scan}
         </button>
       )}
-      <form
-        className="field"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
-        <span>{t.till.orCode}</span>
-        <input
-          name="code"
-          inputMode="tel"
-          autoComplete="off"
-          placeholder={t.till.codePlaceholder}
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-        />
-      </form>
+      <TillField
+        label={t.till.orCode}
+        name="code"
+        inputMode="tel"
+        placeholder={t.till.codePlaceholder}
+        value={text}
+        onChange={setText}
+        onSubmit={submit}
+      />
       <MainAction text={t.till.find} onClick={submit} enabled={valid} busy={state.busy} />
     </>
   );
@@ -129,24 +154,16 @@ function AmountStep({ state, guest }: { state: TillState; guest: GuestSummary })
   return (
     <>
       <GuestCardLine guest={guest} />
-      <form
-        className="field"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
-        <span>{t.till.amount}</span>
-        <input
-          name="amount"
-          inputMode="decimal"
-          autoComplete="off"
-          placeholder={t.till.amountPlaceholder}
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-        />
-        {text !== "" && !amount && <small className="form-error">{t.till.amountInvalid}</small>}
-      </form>
+      <TillField
+        label={t.till.amount}
+        name="amount"
+        inputMode="decimal"
+        placeholder={t.till.amountPlaceholder}
+        value={text}
+        onChange={setText}
+        onSubmit={submit}
+        error={text !== "" && !amount ? t.till.amountInvalid : null}
+      />
       <MainAction text={t.till.quote} onClick={submit} enabled={amount !== null} busy={state.busy} />
     </>
   );
