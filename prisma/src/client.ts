@@ -38,6 +38,8 @@ export interface Db {
   tenantIdBySlug(slug: string): Promise<string | null>;
   /** The tenants where this e-mail belongs to an active staff member (for sign-in). */
   staffTenantsByEmail(email: string): Promise<string[]>;
+  /** The tenant of an active POS integration (webhook URLs name only the integration), or null. */
+  posIntegrationTenant(integrationId: string): Promise<string | null>;
   /** Resolves when PostgreSQL answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -120,6 +122,14 @@ export function createDbOnPool(pool: pg.Pool): Db {
     async staffTenantsByEmail(email) {
       const result = await pool.query<{ id: string }>("SELECT staff_tenants_by_email($1) AS id", [email]);
       return result.rows.map((row) => row.id);
+    },
+
+    async posIntegrationTenant(integrationId) {
+      if (!UUID.test(integrationId)) return null;
+      const result = await pool.query<{ id: string | null }>("SELECT pos_integration_tenant($1) AS id", [
+        integrationId,
+      ]);
+      return result.rows[0]?.id ?? null;
     },
 
     async ping() {

@@ -5,4 +5,5 @@ export * from "./levels.ts";
 export * from "./loyalty-contracts.ts";
 export * from "./money.ts";
 export * from "./phone.ts";
+export * from "./pos-contracts.ts";
 export * from "./time.ts";

@@ -158,7 +158,7 @@ async function createStructure(tx: TenantTx, c: Credentials & { webhookSecret: s
       name: "Demo POS (signed webhook)",
       restaurantId: demoIds.restaurantCentre,
       secretCiphertext: c.posSecret,
-      config: { restaurantExternalIds: { "centre-1": demoIds.restaurantCentre, "river-1": demoIds.restaurantRiver } },
+      config: demoPosConfig,
     },
   });
   await tx.botConnection.create({
@@ -213,10 +213,21 @@ async function refreshCredentials(tx: TenantTx, c: Credentials): Promise<void> {
   });
   await tx.posIntegration.update({
     where: { tenantId_id: { tenantId, id: demoIds.posIntegration } },
-    data: { secretCiphertext: c.posSecret, previousSecretCiphertext: null, previousSecretValidUntil: null },
+    data: {
+      secretCiphertext: c.posSecret,
+      previousSecretCiphertext: null,
+      previousSecretValidUntil: null,
+      config: demoPosConfig,
+    },
   });
   await tx.botConnection.update({ where: { tenantId }, data: { botId: c.botId, tokenCiphertext: c.botToken } });
 }
+
+/** The demo POS names its two restaurants "centre-1" and "river-1" (restaurantExternalId). */
+const demoPosConfig = {
+  restaurantMap: { "centre-1": demoIds.restaurantCentre, "river-1": demoIds.restaurantRiver },
+  attachWindowHours: 72,
+};
 
 /** Telegram bot tokens are "<bot id>:<secret>"; the id is public and identifies the bot. */
 export function parseBotId(token: string): bigint {
