@@ -10,6 +10,8 @@ import type { Redis } from "ioredis";
 import { createTenantDirectory } from "./auth/tenant-directory.ts";
 import type { ApiConfig } from "./config.ts";
 import { createEngineDeps } from "./core/context.ts";
+import { createBatchingInboxWriter } from "./core/pos/inbox.ts";
+import { createPosIntegrations } from "./core/pos/integrations.ts";
 import { identifyCaller } from "./http/caller.ts";
 import type { AppEnv } from "./http/context.ts";
 import { createErrorHandler, notFound, problem, validationHook } from "./http/problem.ts";
@@ -20,7 +22,9 @@ import { botRoutes } from "./modules/bot/routes.ts";
 import { docsRoutes } from "./modules/docs/routes.ts";
 import { guestRoutes } from "./modules/guests/routes.ts";
 import { healthRoutes } from "./modules/health/routes.ts";
+import { integrationRoutes } from "./modules/integrations/routes.ts";
 import { meRoutes } from "./modules/me/routes.ts";
+import { posIntakeRoutes } from "./modules/pos/routes.ts";
 import { staffRoutes } from "./modules/staff/routes.ts";
 import { tillRoutes } from "./modules/till/routes.ts";
 import type { Logger } from "./runtime/logger.ts";
@@ -50,6 +54,7 @@ export function createApp(deps: AppDeps) {
     settings: { ...config.engine, redisPrefix },
   });
   const tenants = createTenantDirectory(deps.db, deps.secrets);
+  const integrations = createPosIntegrations(deps.db, deps.secrets);
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.onError(createErrorHandler(deps.logger));
@@ -66,16 +71,16 @@ export function createApp(deps: AppDeps) {
       maxAge: 600,
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: config.http.bodyLimitBytes,
-      onError: (c) =>
-        problem(c, {
-          code: "PAYLOAD_TOO_LARGE",
-          detail: `The request body is larger than ${config.http.bodyLimitBytes} bytes.`,
-        }),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: config.http.bodyLimitBytes,
+    onError: (c) =>
+      problem(c, {
+        code: "PAYLOAD_TOO_LARGE",
+        detail: `The request body is larger than ${config.http.bodyLimitBytes} bytes.`,
+      }),
+  });
+  // POS routes apply their own limit (POS_BODY_LIMIT_BYTES), which may be larger or smaller.
+  app.use((c, next) => (c.req.path.startsWith("/api/v1/pos/") ? next() : limitBody(c, next)));
   app.use(
     "/api/*",
     identifyCaller({
@@ -92,6 +97,9 @@ export function createApp(deps: AppDeps) {
       perMinute: config.rateLimit.perMinute,
       keyPrefix: redisPrefix,
       trustProxy: config.http.trustProxy,
+      // A POS is authenticated by its signature or token and legitimately sends bursts (a day's
+      // checks after an outage); a per-minute budget would refuse real checks.
+      skip: (path) => path.startsWith("/api/v1/pos/"),
     }),
   );
 
@@ -112,7 +120,16 @@ export function createApp(deps: AppDeps) {
       "/",
       botRoutes(engine, { telegramApiRoot: config.telegramApiRoot, secrets: deps.secrets }, config.http.trustProxy),
     )
-    .route("/", staffRoutes(engine, config.http.trustProxy));
+    .route("/", staffRoutes(engine, config.http.trustProxy))
+    .route(
+      "/",
+      posIntakeRoutes(engine, {
+        integrations,
+        writer: createBatchingInboxWriter(deps.db),
+        bodyLimitBytes: config.pos.bodyLimitBytes,
+      }),
+    )
+    .route("/", integrationRoutes(engine, { secrets: deps.secrets, integrations, trustProxy: config.http.trustProxy }));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -38,6 +38,8 @@ const apiEnv = z
     CORS_ORIGINS: env.list.default([]),
     BODY_LIMIT_BYTES: env.positiveInt.max(50 * 1024 * 1024).default(1_048_576),
     RATE_LIMIT_PER_MINUTE: env.positiveInt.default(100),
+    // The largest request a POS may send to /api/v1/pos/* (a check, or an iiko batch of events).
+    POS_BODY_LIMIT_BYTES: env.positiveInt.max(10 * 1024 * 1024).default(262_144),
     TRUST_PROXY: env.flag.default(false),
     JWT_SECRET: z.string().min(32, { message: "must be at least 32 characters (openssl rand -base64 48)" }),
     INIT_DATA_MAX_AGE_SECONDS: env.positiveInt.default(3600),
@@ -56,6 +58,7 @@ const apiEnv = z
       trustProxy: raw.TRUST_PROXY,
     },
     rateLimit: { perMinute: raw.RATE_LIMIT_PER_MINUTE },
+    pos: { bodyLimitBytes: raw.POS_BODY_LIMIT_BYTES },
     database: { url: raw.DATABASE_URL },
     redis: { url: raw.REDIS_URL },
     encryptionKey: raw.APP_ENCRYPTION_KEY,

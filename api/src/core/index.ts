@@ -63,6 +63,33 @@ export { type ReevaluationRun, reevaluateLevels } from "./loyalty/reevaluate-lev
 export { refundCheck } from "./loyalty/refund-check.ts";
 export { remindExpiringPoints } from "./loyalty/remind-expiring.ts";
 export { setManualLevel } from "./loyalty/set-manual-level.ts";
+export type { AdaptedEvent } from "./pos/adapted-event.ts";
+export * from "./pos/iiko/index.ts";
+export { POS_INBOX_CHANNEL, type StoredEvents, storePosEvents } from "./pos/inbox.ts";
+export {
+  createPosIntegrations,
+  openIntegration,
+  type PosIntegration,
+  type PosIntegrations,
+  type PosKind,
+  restaurantFor,
+} from "./pos/integrations.ts";
+export {
+  apiLoginContext,
+  type CreateIntegrationInput,
+  createIntegration,
+  createIntegrationInputSchema,
+  rotateIntegrationSecret,
+} from "./pos/manage-integrations.ts";
+export {
+  PosRetryableError,
+  type ProcessOutcome,
+  posActor,
+  processPosEvent,
+  processPosEvents,
+  wakeRefunds,
+} from "./pos/process-event.ts";
+export { signPosBody } from "./pos/webhook-signature.ts";
 export {
   createStaffTelegramInvite,
   type LinkedStaff,

@@ -14,6 +14,8 @@ export interface RateLimitOptions {
   perMinute: number;
   keyPrefix: string;
   trustProxy: boolean;
+  /** requests the limit does not apply to */
+  skip?: (path: string) => boolean;
 }
 
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
@@ -26,6 +28,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   });
 
   return async (c, next) => {
+    if (options.skip?.(c.req.path)) return next();
     const key = c.get("principal") ?? `ip:${clientIp(c, options.trustProxy)}`;
     let outcome: RateLimiterRes;
     try {

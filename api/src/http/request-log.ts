@@ -4,6 +4,13 @@ import type { MiddlewareHandler } from "hono";
 import type { Logger } from "../runtime/logger.ts";
 import type { AppEnv } from "./context.ts";
 
+// r_keeper's FarCards DLL can only send its secret in the path; it must not reach the logs.
+const PATH_SECRETS = /(\/rkeeper\/)[^/]+/;
+
+export function loggablePath(path: string): string {
+  return path.replace(PATH_SECRETS, "$1***");
+}
+
 export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
@@ -13,7 +20,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     const status = c.res.status;
     const line = {
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       principal: c.get("principal"),

@@ -21,6 +21,12 @@ export const permissionMatrix = {
   "bot.manage": admins,
   /** one-time links tying a staff member's Telegram to the bot; a manager only for their team (see the verb) */
   "staff.invite": managers,
+  /** see POS integrations, their status and events */
+  "integrations.read": managers,
+  /** create POS integrations, rotate their secrets, replay dead events */
+  "integrations.manage": admins,
+  /** attach a POS check no guest was found for to the guest who shows their code */
+  "pos.attach": everyone,
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissionMatrix;
@@ -40,6 +46,7 @@ export const tillPermissions: ReadonlySet<Permission> = new Set<Permission>([
   "points.accrue",
   "points.redeem",
   "points.refund",
+  "pos.attach",
 ]);
 
 export function scopeMay(scope: "till" | undefined, permission: Permission): boolean {

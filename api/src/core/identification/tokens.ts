@@ -80,7 +80,8 @@ export async function currentGuestTokens(
 /** A 6-digit code no other guest of the tenant holds right now. */
 async function claimCode(deps: EngineDeps, tenantId: string, guestId: string): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    // Never a leading zero: r_keeper carries the card number as an integer and would drop it.
+    const code = String(randomInt(100_000, 1_000_000));
     const set = await deps.redis.set(
       keys(deps).code(tenantId, code),
       guestId,
@@ -104,4 +105,21 @@ export async function consumeQrToken(deps: EngineDeps, tenantId: string, token: 
 export async function consumeGuestCode(deps: EngineDeps, tenantId: string, code: string): Promise<string | null> {
   if (!/^\d{6}$/.test(code)) return null;
   return deps.redis.getdel(keys(deps).code(tenantId, code));
+}
+
+/**
+ * The guest a live 6-digit code names, without using it up. A POS may present the same code
+ * twice for one check (r_keeper asks for the card, then sends the check), so it only reads.
+ */
+export async function peekGuestCode(deps: EngineDeps, tenantId: string, code: string): Promise<string | null> {
+  if (!/^\d{6}$/.test(code)) return null;
+  return deps.redis.get(keys(deps).code(tenantId, code));
+}
+
+/** The guest a live QR token of this tenant names, without using it up (see peekGuestCode). */
+export async function peekQrToken(deps: EngineDeps, tenantId: string, token: string): Promise<string | null> {
+  if (!/^mlq_[A-Za-z0-9_-]{10,64}$/.test(token)) return null;
+  const value = await deps.redis.get(keys(deps).qr(token));
+  if (!value?.startsWith(`${tenantId}:`)) return null;
+  return value.slice(tenantId.length + 1) || null;
 }
