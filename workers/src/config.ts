@@ -17,6 +17,16 @@ const workersEnv = z
     WORKER_CONCURRENCY_MAINTENANCE: env.positiveInt.max(100).default(1),
     WORKER_CONCURRENCY_EVENTS: env.positiveInt.max(100).default(5),
     WORKER_CONCURRENCY_LOYALTY: env.positiveInt.max(100).default(2),
+    // POS batches processed at once; each runs up to 4 checks in parallel, each on a connection.
+    WORKER_CONCURRENCY_POS: env.positiveInt.max(100).default(4),
+    // Connections to PostgreSQL (application role); keep it above 4 × WORKER_CONCURRENCY_POS.
+    WORKER_DB_POOL_SIZE: env.positiveInt.max(200).default(20),
+    // A job whose worker died is run again after this (BullMQ's lock duration).
+    WORKER_LOCK_MS: env.positiveInt.min(1_000).max(600_000).default(30_000),
+    // Keys of the queues in Redis; separate deployments (or tests) sharing a Redis use their own.
+    BULL_PREFIX: z.string().min(1).max(100).default("maxl:bull"),
+    POS_RELAY_BATCH_SIZE: env.positiveInt.max(1_000).default(200),
+    POS_RELAY_POLL_MS: env.positiveInt.max(60_000).default(1_000),
     OUTBOX_POLL_MS: env.positiveInt.max(60_000).default(250),
     OUTBOX_BATCH_SIZE: env.positiveInt.max(1_000).default(100),
     ...engineEnv,
@@ -32,7 +42,12 @@ const workersEnv = z
       maintenance: raw.WORKER_CONCURRENCY_MAINTENANCE,
       events: raw.WORKER_CONCURRENCY_EVENTS,
       loyalty: raw.WORKER_CONCURRENCY_LOYALTY,
+      pos: raw.WORKER_CONCURRENCY_POS,
     },
+    lockDurationMs: raw.WORKER_LOCK_MS,
+    dbPoolSize: raw.WORKER_DB_POOL_SIZE,
+    bullPrefix: raw.BULL_PREFIX,
+    posRelay: { batchSize: raw.POS_RELAY_BATCH_SIZE, pollMs: raw.POS_RELAY_POLL_MS },
     outbox: { pollMs: raw.OUTBOX_POLL_MS, batchSize: raw.OUTBOX_BATCH_SIZE },
     engine: engineSettingsFromEnv(raw),
   }));

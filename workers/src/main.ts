@@ -8,6 +8,7 @@ import { eventConsumers } from "./events/consumers.ts";
 import { ensureLedgerPartitions } from "./jobs/ensure-ledger-partitions.ts";
 import { createJobRegistry } from "./jobs/registry.ts";
 import { createOutboxRelay } from "./outbox/relay.ts";
+import { createPosInboxRelay } from "./pos/inbox-relay.ts";
 import { queueNames } from "./queues.ts";
 import { createWorkerRuntime } from "./runtime.ts";
 
@@ -24,13 +25,19 @@ async function main(): Promise<void> {
 
   const onPoolError = (error: Error) => logger.warn({ err: error }, "postgres connection lost");
   const platformDb = createPlatformDb({ url: config.database.platformUrl, onPoolError });
-  const db = createDb({ url: config.database.url, applicationName: "maxloyalty-workers", onPoolError });
+  const db = createDb({
+    url: config.database.url,
+    applicationName: "maxloyalty-workers",
+    poolSize: config.dbPoolSize,
+    onPoolError,
+  });
   const redis = createRedis({ url: config.redis.url, kind: "command", name: "workers-engine", logger });
   await redisReady(redis);
   const engine = createEngineDeps({ db, redis, settings: config.engine });
+  const secrets = createSecretBox(config.encryptionKey);
   const notifier = createNotifier({
     apiRoot: config.telegramApiRoot,
-    secrets: createSecretBox(config.encryptionKey),
+    secrets,
     i18n: createI18n(),
     redis,
     redisPrefix: engine.settings.redisPrefix,
@@ -40,12 +47,15 @@ async function main(): Promise<void> {
   const runtime = createWorkerRuntime({
     redisUrl: config.redis.url,
     jobs: createJobRegistry(eventConsumers({ notifier })),
-    deps: { platformDb, engine, logger },
+    deps: { platformDb, engine, secrets, logger },
     concurrency: {
       [queueNames.maintenance]: config.concurrency.maintenance,
       [queueNames.events]: config.concurrency.events,
       [queueNames.loyalty]: config.concurrency.loyalty,
+      [queueNames.pos]: config.concurrency.pos,
     },
+    lockDurationMs: config.lockDurationMs,
+    prefix: config.bullPrefix,
     logger,
   });
   await runtime.start();
@@ -53,6 +63,14 @@ async function main(): Promise<void> {
   await runtime.enqueue(ensureLedgerPartitions.name, ensureLedgerPartitions.schedule?.data);
   const relay = createOutboxRelay({ pool: platformDb.pool, publisher: runtime, logger, ...config.outbox });
   relay.start();
+  const posRelay = createPosInboxRelay({
+    pool: platformDb.pool,
+    listenUrl: config.database.platformUrl,
+    publisher: runtime,
+    logger,
+    ...config.posRelay,
+  });
+  posRelay.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -60,7 +78,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "stopping: finishing the relay's pass and running jobs");
     // The relay first: it publishes through the runtime's producer.
-    await relay.stop();
+    await Promise.all([relay.stop(), posRelay.stop()]);
     await runtime.close();
     await Promise.allSettled([platformDb.close(), db.close(), redis.quit()]);
     logger.info("stopped");

@@ -8,6 +8,8 @@ export const queueNames = {
   events: "events",
   /** the per-tenant loyalty upkeep: expiry, reminders, birthdays, levels */
   loyalty: "loyalty",
+  /** POS ingestion: one job per inbox event, and the iiko polling */
+  pos: "pos",
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];

@@ -14,6 +14,11 @@ export interface WorkerRuntimeOptions {
   concurrency?: Partial<Record<QueueName, number>>;
   /** BullMQ key prefix; tests give each runtime its own */
   prefix?: string;
+  /**
+   * How long a running job's lock lasts without renewal (BullMQ's default 30 s). A worker that
+   * dies mid-job loses its lock after this, and the job runs again elsewhere.
+   */
+  lockDurationMs?: number;
   logger: Logger;
 }
 
@@ -90,6 +95,9 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
           connection: consumer,
           prefix,
           concurrency: options.concurrency?.[name] ?? 1,
+          ...(options.lockDurationMs
+            ? { lockDuration: options.lockDurationMs, stalledInterval: Math.max(500, options.lockDurationMs / 2) }
+            : {}),
         });
         worker.on("failed", (job, error) =>
           logger.warn({ err: error, job: job?.name, id: job?.id, attempt: job?.attemptsMade }, "job failed"),

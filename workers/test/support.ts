@@ -2,13 +2,15 @@
 // a clock the test can move, runtimes on prefixes of their own, and a tenant with a program.
 import { randomUUID } from "node:crypto";
 import { createEngineDeps, createLogger, createRedis, type EngineDeps, redisReady } from "@maxl/api";
-import { createDb, createPlatformDb, type Db, type PlatformDb } from "@maxl/db";
+import { createDb, createPlatformDb, createSecretBox, type Db, type PlatformDb } from "@maxl/db";
 import { createTestTenant, testServices } from "@maxl/db/testing";
 import type { Job } from "bullmq";
 import type { JobDeps, WorkerServices } from "../src/jobs/definition.ts";
 import { createWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from "../src/runtime.ts";
 
 export const services = testServices();
+/** The same fixed key as the API's tests, so secrets sealed by one open in the other. */
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 42).toString("base64");
 export const logger = createLogger({ service: "workers-test", level: "silent" });
 
 export interface TestWorld extends WorkerServices {
@@ -34,6 +36,7 @@ export async function createTestWorld(): Promise<TestWorld> {
     platformDb,
     db,
     engine,
+    secrets: createSecretBox(Buffer.from(TEST_ENCRYPTION_KEY, "base64")),
     logger,
     clock,
     async close() {
@@ -51,7 +54,7 @@ export function runtimeWith(
   return createWorkerRuntime({
     redisUrl: options.redisUrl ?? services.redisUrl,
     jobs,
-    deps: { platformDb: world.platformDb, engine: world.engine, logger: world.logger },
+    deps: { platformDb: world.platformDb, engine: world.engine, secrets: world.secrets, logger: world.logger },
     prefix: options.prefix ?? `test:${randomUUID()}`,
     logger,
   });

@@ -1,5 +1,5 @@
 import type { EngineDeps, Logger } from "@maxl/api";
-import type { PlatformDb } from "@maxl/db";
+import type { PlatformDb, SecretBox } from "@maxl/db";
 import type { Job, JobsOptions } from "bullmq";
 import type { z } from "zod";
 import type { QueueName } from "../queues.ts";
@@ -13,6 +13,8 @@ export interface WorkerServices {
    * per unit of work), a fail-fast Redis, the clock and the engine's settings.
    */
   engine: EngineDeps;
+  /** opens the secrets tenants connected (POS logins, bot tokens) */
+  secrets: SecretBox;
   logger: Logger;
 }
 

@@ -1,5 +1,7 @@
 import type { EventConsumer } from "../events/consumers.ts";
 import { dispatchEvents } from "../events/dispatch.ts";
+import { iikoPollingJobs } from "../pos/iiko-poll.ts";
+import { processPosEventJob } from "../pos/process-job.ts";
 import type { JobDefinition } from "./definition.ts";
 import { ensureLedgerPartitions } from "./ensure-ledger-partitions.ts";
 import { loyaltySweep } from "./loyalty-sweep.ts";
@@ -10,5 +12,12 @@ import { maintainTenant } from "./maintain-tenant.ts";
  * not listed here is refused as unknown.
  */
 export function createJobRegistry(consumers: readonly EventConsumer[]): readonly JobDefinition[] {
-  return [ensureLedgerPartitions, loyaltySweep, maintainTenant, dispatchEvents(consumers)];
+  return [
+    ensureLedgerPartitions,
+    loyaltySweep,
+    maintainTenant,
+    dispatchEvents(consumers),
+    processPosEventJob,
+    ...iikoPollingJobs(),
+  ];
 }

@@ -1,47 +1,23 @@
 // The outbox relay: the verbs write events into outbox_events in the same transaction as the
-// change they announce; this loop moves them to the events queue. Each pass locks a batch (SKIP
-// LOCKED, so two relays never take the same rows), adds one job per event, and marks the batch
-// published in that same transaction. A crash between the Redis add and the commit publishes the
-// batch again, which BullMQ ignores because each job id names its event.
+// change they announce; this relay moves them to the events queue (see relay/batch-relay.ts for
+// the loop and its guarantees). A failed hand-over is recorded on the events themselves.
 import type { Logger } from "@maxl/api";
 import type pg from "pg";
 import { eventJobId, type PublishedEvent } from "../events/published-event.ts";
 import type { Enqueuer } from "../jobs/definition.ts";
 import { queueNames } from "../queues.ts";
+import { type BatchRelay, type BatchRelayOptions, createBatchRelay, describeError } from "../relay/batch-relay.ts";
 
-export interface OutboxRelayOptions {
+export type { RelayPass } from "../relay/batch-relay.ts";
+
+export interface OutboxRelayOptions extends Omit<BatchRelayOptions, "pool" | "logger"> {
   /** maxl_platform's pool: the relay reads every tenant's outbox */
   pool: pg.Pool;
   publisher: Pick<Enqueuer, "enqueueMany">;
   logger: Logger;
-  /** events per pass (100) */
-  batchSize?: number;
-  /** wait between passes once the outbox is drained (250 ms) */
-  pollMs?: number;
-  /**
-   * How long an add may take before the pass gives up (5 s). The batch's rows stay locked while
-   * it waits, and a queue connection waits for Redis to come back rather than failing.
-   */
-  publishTimeoutMs?: number;
-  /** the wait after a failed pass doubles from `initialMs` up to `maxMs` (250 ms, 10 s) */
-  backoff?: { initialMs: number; maxMs: number };
 }
 
-export interface RelayPass {
-  published: number;
-  /** events taken but not published; they were left unpublished and their attempt recorded */
-  failed: number;
-  error?: unknown;
-}
-
-export interface OutboxRelay {
-  /** Starts the loop in the background. */
-  start(): void;
-  /** Stops the loop; resolves once the pass in progress has finished. */
-  stop(): Promise<void>;
-  /** One pass: publishes up to a batch of events. */
-  publishBatch(): Promise<RelayPass>;
-}
+export type OutboxRelay = BatchRelay;
 
 interface OutboxRow {
   tenant_id: string;
@@ -70,105 +46,18 @@ const recordFailure = `
    WHERE o.tenant_id = b.tenant_id AND o.id = b.id AND o.published_at IS NULL`;
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { pool, publisher, logger } = options;
-  const batchSize = options.batchSize ?? 100;
-  const pollMs = options.pollMs ?? 250;
-  const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
-  const backoff = options.backoff ?? { initialMs: 250, maxMs: 10_000 };
-
-  let running: Promise<void> | undefined;
-  let stopping = false;
-  let wake: (() => void) | undefined;
-
-  const publishBatch = async (): Promise<RelayPass> => {
-    const client = await pool.connect();
-    let batch: OutboxRow[] = [];
-    let publishError: unknown;
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
-      batch = (await client.query<OutboxRow>(takeBatch, [batchSize])).rows;
-      if (batch.length > 0) {
-        try {
-          await withTimeout(publisher.enqueueMany(queueNames.events, batch.map(toJob)), publishTimeoutMs);
-        } catch (error) {
-          publishError = error ?? new Error("publishing failed");
-        }
-      }
-      if (publishError === undefined) {
-        if (batch.length > 0) await client.query(markPublished, keysOf(batch));
-        await client.query("COMMIT");
-      } else {
-        await client.query("ROLLBACK");
-      }
-    } catch (error) {
-      broken = error instanceof Error ? error : new Error(String(error));
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      // A client whose query failed may have lost its connection: pg destroys it instead.
-      client.release(broken);
-    }
-    if (publishError === undefined) return { published: batch.length, failed: 0 };
-    // Outside the rolled-back transaction, so the attempt is recorded even though nothing else is.
-    await pool
-      .query(recordFailure, [...keysOf(batch), describe(publishError).slice(0, 1_000)])
-      .catch((error: unknown) => logger.warn({ err: error }, "outbox relay: cannot record a failed attempt"));
-    return { published: 0, failed: batch.length, error: publishError };
-  };
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wake = done;
-    });
-
-  const loop = async () => {
-    let failures = 0;
-    while (!stopping) {
-      let waitMs: number;
-      try {
-        const pass = await publishBatch();
-        if (pass.failed > 0) throw pass.error;
-        if (failures > 0) logger.info({ failedPasses: failures }, "outbox relay: publishing again");
-        failures = 0;
-        if (pass.published > 0) logger.debug({ published: pass.published }, "outbox relay: published events");
-        // A full batch means more are probably waiting: no pause until the outbox is drained.
-        waitMs = pass.published === batchSize ? 0 : pollMs;
-      } catch (error) {
-        failures += 1;
-        waitMs = Math.min(backoff.initialMs * 2 ** (failures - 1), backoff.maxMs);
-        // One warning when it starts failing; the attempts are on the rows themselves.
-        const level = failures === 1 ? "warn" : "debug";
-        logger[level]({ err: error, retryInMs: waitMs, failedPasses: failures }, "outbox relay: pass failed");
-      }
-      if (waitMs > 0 && !stopping) await sleep(waitMs);
-    }
-  };
-
-  return {
-    publishBatch,
-
-    start() {
-      if (running) return;
-      stopping = false;
-      running = loop().finally(() => {
-        running = undefined;
-      });
-      logger.info({ batchSize, pollMs }, "outbox relay started");
+  const { publisher, ...relayOptions } = options;
+  return createBatchRelay<OutboxRow>(
+    {
+      name: "outbox relay",
+      take: async (client, limit) => (await client.query<OutboxRow>(takeBatch, [limit])).rows,
+      publish: (rows) => publisher.enqueueMany(queueNames.events, rows.map(toJob)),
+      mark: (client, rows) => client.query(markPublished, keysOf(rows)),
+      recordFailure: (pool, rows, error) =>
+        pool.query(recordFailure, [...keysOf(rows), describeError(error).slice(0, 1_000)]),
     },
-
-    async stop() {
-      stopping = true;
-      wake?.();
-      await running;
-    },
-  };
+    relayOptions,
+  );
 }
 
 function toJob(row: OutboxRow) {
@@ -184,22 +73,4 @@ function toJob(row: OutboxRow) {
 
 function keysOf(batch: readonly OutboxRow[]): [string[], string[]] {
   return [batch.map((row) => row.tenant_id), batch.map((row) => row.id)];
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  // The add may still settle after we gave up on it; that must not be an unhandled rejection.
-  work.catch(() => {});
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not take the events within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
