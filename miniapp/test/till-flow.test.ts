@@ -96,6 +96,60 @@ describe("the till in the Mini App", () => {
     expect(card.data.balance).toBeLessThan(500);
   });
 
+  it("offers the POS's checks without a guest, and attaches one to the guest who shows their code", async () => {
+    const { connectIntegration, postCheck, saleCheck } = await import("../../api/test/pos/pos-support.ts");
+    const { processPosEvent } = await import("../../api/src/core/pos/process-event.ts");
+    const { createEngineDeps } = await import("../../api/src/core/context.ts");
+    const pos = await connectIntegration(test, world, { kind: "generic", name: "Hall POS" });
+    const unpaired = saleCheck({ amountMinor: 240_000, guest: { phone: "+79000007777" } });
+    expect((await postCheck(test, pos.integrationId, pos.secret, unpaired)).status).toBe(202);
+    const eventId = await test.db.withTenantClient(world.tenantId, async (client) => {
+      const { rows } = await client.query<{ id: string }>("SELECT id FROM pos_events WHERE event_id = $1", [
+        unpaired.externalId,
+      ]);
+      return rows[0]?.id ?? "";
+    });
+    const engine = createEngineDeps({ db: test.db, redis: test.redis });
+    expect(await processPosEvent(engine, world.tenantId, eventId, { maxAttempts: 3 })).toMatchObject({
+      status: "unidentified",
+    });
+
+    const guest = createGuestStore(apiFor({ id: 720_000_400, first_name: "Lena" }), "en");
+    await guest.getState().loadCard();
+    const card = guest.getState().card;
+    if (card.status !== "ready") throw new Error(`card not loaded: ${card.status}`);
+    const till = createTillStore(staffTillDeps(apiFor(cashierUser), { baseUrl, fetch: fetchApp }));
+    await till.getState().signIn();
+    await till.getState().identify({ code: card.data.identification.code.code });
+    expect(till.getState().posChecks.map((check) => check.id)).toContain(eventId);
+
+    const listed = till.getState().posChecks.find((check) => check.id === eventId);
+    till.getState().pickPosCheck(eventId);
+    expect(till.getState().step).toMatchObject({ kind: "attach", check: { id: eventId, amountMinor: "240000" } });
+    await Promise.all([till.getState().attach(), till.getState().attach()]);
+    expect(till.getState().step).toMatchObject({
+      kind: "attached",
+      outcome: { status: "processed", pointsDelta: 120 },
+    });
+    expect(till.getState().posChecks.map((check) => check.id)).not.toContain(eventId);
+    await guest.getState().loadCard({ quiet: true });
+    const after = guest.getState().card;
+    expect(after).toMatchObject({ status: "ready", data: { balance: 120 } });
+    if (after.status !== "ready" || !listed) throw new Error("card or listed check missing");
+
+    // A second till with a stale list: attaching the same check again is refused, nothing moves.
+    const stale = createTillStore(staffTillDeps(apiFor(cashierUser), { baseUrl, fetch: fetchApp }));
+    await stale.getState().signIn();
+    await stale.getState().identify({ code: after.data.identification.code.code });
+    stale.setState({ posChecks: [listed] });
+    stale.getState().pickPosCheck(eventId);
+    await stale.getState().attach();
+    expect(stale.getState().step.kind).toBe("attach");
+    expect(stale.getState().error).toMatchObject({ status: 409 });
+    await guest.getState().loadCard({ quiet: true });
+    expect(guest.getState().card).toMatchObject({ status: "ready", data: { balance: 120 } });
+  });
+
   it("refuses a code nobody holds, and stays on the step with the API's message key", async () => {
     const till = createTillStore(staffTillDeps(apiFor(cashierUser), { baseUrl, fetch: fetchApp }));
     await till.getState().signIn();

@@ -5,7 +5,12 @@ import { type Client, expectOk } from "./client.ts";
 
 export function tillApi(client: Client) {
   const till = client.api.v1.till;
+  const posChecks = client.api.v1["pos-checks"];
   return {
+    /** POS sales no guest was found for, that staff may still attach (newest first) */
+    unidentified: () => expectOk(posChecks.unidentified.$get({ query: {} })),
+    attach: (eventId: string, guestId: string) =>
+      expectOk(posChecks[":eventId"].attach.$post({ param: { eventId }, json: { guestId } })),
     identify: (query: { qrToken: string } | { code: string } | { phone: string }) =>
       expectOk(till.identify.$post({ json: query })),
     quote: (key: string, input: { guestId: string; amountMinor: string; currency: string }) =>
@@ -25,3 +30,5 @@ export type TillApi = ReturnType<typeof tillApi>;
 export type GuestSummary = Awaited<ReturnType<TillApi["identify"]>>;
 export type Quote = Awaited<ReturnType<TillApi["quote"]>>;
 export type Operation = Awaited<ReturnType<TillApi["accrue"]>>;
+export type PosCheck = Awaited<ReturnType<TillApi["unidentified"]>>["checks"][number];
+export type AttachOutcome = Awaited<ReturnType<TillApi["attach"]>>;

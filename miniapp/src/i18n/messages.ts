@@ -112,6 +112,14 @@ const en = {
     undone: "Undone: the points are back as they were",
     next: "Next guest",
     cancel: "Start over",
+    posChecks: "Checks from the POS without a guest",
+    posChecksHint: "If the guest paid one of these before showing their code, attach it to them.",
+    posCheck: (money: string, time: string) => `${money} at ${time}`,
+    attachConfirm: (money: string, time: string) =>
+      `Attach the check of ${money} closed at ${time} to this guest? They get its points.`,
+    attach: "Attach",
+    attached: (points: string) => `The check is attached: ${points} accrued`,
+    attachedNothing: (reason: string) => `The check was not credited: ${reason}`,
   },
   scanRelay: {
     title: "Scan a guest's QR",
@@ -244,6 +252,14 @@ const ru: Messages = {
     undone: "Отменено: баллы вернулись как были",
     next: "Следующий гость",
     cancel: "Начать заново",
+    posChecks: "Чеки с кассы без гостя",
+    posChecksHint: "Если гость оплатил один из них до того, как показал код, привяжите чек к нему.",
+    posCheck: (money, time) => `${money} в ${time}`,
+    attachConfirm: (money, time) =>
+      `Привязать чек на ${money}, закрытый в ${time}, к этому гостю? Баллы за него получит он.`,
+    attach: "Привязать",
+    attached: (points) => `Чек привязан: начислено ${points}`,
+    attachedNothing: (reason) => `Баллы за чек не начислены: ${reason}`,
   },
   scanRelay: {
     title: "Сканирование QR гостя",

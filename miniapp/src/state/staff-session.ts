@@ -37,6 +37,8 @@ export function staffTillDeps(guest: GuestApi, options: { baseUrl: string; fetch
     accrue: renewing(raw.accrue),
     redeem: renewing(raw.redeem),
     refund: renewing(raw.refund),
+    unidentified: renewing(raw.unidentified),
+    attach: renewing(raw.attach),
   };
   return { api, openSession };
 }

@@ -2,10 +2,13 @@
 // check, see the quote, accrue or pay with points, confirm, and undo if it was a mistake. Each
 // write's Idempotency-Key is drawn when its step is entered, before the first attempt, so a
 // double tap or a retry after a lost answer moves points once.
+//
+// Once a guest is identified the till also lists the POS's recent checks that came without a
+// guest, so the cashier can attach one to the guest who shows their code a little later.
 import { createStore } from "zustand/vanilla";
 import { ApiError } from "../api/client.ts";
 import type { StaffSession } from "../api/guest-api.ts";
-import type { GuestSummary, Operation, Quote, TillApi } from "../api/till-api.ts";
+import type { AttachOutcome, GuestSummary, Operation, PosCheck, Quote, TillApi } from "../api/till-api.ts";
 
 export type TillAction = { type: "accrue" } | { type: "redeem"; points: number };
 
@@ -16,19 +19,26 @@ export type TillStep =
   | { kind: "amount"; guest: GuestSummary }
   | { kind: "choose"; guest: GuestSummary; amountMinor: string; quote: Quote }
   | { kind: "confirm"; guest: GuestSummary; amountMinor: string; quote: Quote; action: TillAction; key: string }
-  | { kind: "done"; guest: GuestSummary; amountMinor: string; operation: Operation; undoKey: string; undone: boolean };
+  | { kind: "done"; guest: GuestSummary; amountMinor: string; operation: Operation; undoKey: string; undone: boolean }
+  | { kind: "attach"; guest: GuestSummary; check: PosCheck }
+  | { kind: "attached"; guest: GuestSummary; check: PosCheck; outcome: AttachOutcome };
 
 export interface TillState {
   step: TillStep;
   staff: StaffSession["staff"] | null;
   busy: boolean;
   error: ApiError | null;
+  /** the POS's recent checks without a guest, loaded when a guest is identified */
+  posChecks: PosCheck[];
   signIn(): Promise<void>;
   identify(query: { qrToken: string } | { code: string } | { phone: string }): Promise<void>;
   enterAmount(amountMinor: bigint): Promise<void>;
   choose(action: TillAction): void;
   confirm(): Promise<void>;
   undo(): Promise<void>;
+  /** Asks to confirm attaching one of `posChecks` to the identified guest. */
+  pickPosCheck(id: string): void;
+  attach(): Promise<void>;
   back(): void;
   reset(): void;
 }
@@ -62,6 +72,7 @@ export function createTillStore(deps: TillDeps) {
       staff: null,
       busy: false,
       error: null,
+      posChecks: [],
 
       async signIn() {
         set({ step: { kind: "signing-in" }, error: null });
@@ -76,7 +87,14 @@ export function createTillStore(deps: TillDeps) {
 
       async identify(query) {
         const guest = await run(() => deps.api.identify(query));
-        if (guest) set({ step: { kind: "amount", guest } });
+        if (!guest) return;
+        set({ step: { kind: "amount", guest }, posChecks: [] });
+        // A list to offer, not a step of the sale: if it cannot be loaded, the till goes on without it.
+        try {
+          set({ posChecks: (await deps.api.unidentified()).checks });
+        } catch {
+          set({ posChecks: [] });
+        }
       },
 
       async enterAmount(amountMinor) {
@@ -125,16 +143,35 @@ export function createTillStore(deps: TillDeps) {
         if (refund) set({ step: { ...step, undone: true } });
       },
 
+      pickPosCheck(id) {
+        const { step, posChecks } = get();
+        const check = posChecks.find((candidate) => candidate.id === id);
+        if (step.kind !== "amount" || !check) return;
+        set({ error: null, step: { kind: "attach", guest: step.guest, check } });
+      },
+
+      async attach() {
+        const { step } = get();
+        if (step.kind !== "attach") return;
+        const outcome = await run(() => deps.api.attach(step.check.id, step.guest.id));
+        if (!outcome) return;
+        set({
+          step: { kind: "attached", guest: step.guest, check: step.check, outcome },
+          posChecks: get().posChecks.filter((candidate) => candidate.id !== step.check.id),
+        });
+      },
+
       back() {
         const { step } = get();
         set({ error: null });
-        if (step.kind === "confirm") set({ step: { ...step, kind: "choose" } });
+        if (step.kind === "attach") set({ step: { kind: "amount", guest: step.guest } });
+        else if (step.kind === "confirm") set({ step: { ...step, kind: "choose" } });
         else if (step.kind === "choose") set({ step: { kind: "amount", guest: step.guest } });
         else if (step.kind === "amount") set({ step: { kind: "identify" } });
       },
 
       reset() {
-        set({ error: null, step: { kind: "identify" } });
+        set({ error: null, posChecks: [], step: { kind: "identify" } });
       },
     };
   });

@@ -3,11 +3,11 @@
 import { useEffect, useMemo, useState } from "react";
 import { useStore } from "zustand";
 import { apiBaseUrl } from "../../api/client.ts";
-import type { GuestSummary } from "../../api/till-api.ts";
+import type { GuestSummary, PosCheck } from "../../api/till-api.ts";
 import { useLocale, useServices, useT } from "../../app/context.tsx";
 import { navigate } from "../../app/routes.ts";
 import { EmptyState, Skeleton, useErrorText } from "../../components/states.tsx";
-import { formatMoney, formatNumber, parseMoneyInput } from "../../i18n/format.ts";
+import { formatDate, formatMoney, formatNumber, formatTime, parseMoneyInput } from "../../i18n/format.ts";
 import { staffTillDeps } from "../../state/staff-session.ts";
 import { createTillStore, type TillState, type TillStore } from "../../state/till-store.ts";
 import { MainAction, useBackButton } from "../../telegram/hooks.tsx";
@@ -50,6 +50,8 @@ export function Till({ store }: { store: TillStore }) {
       {step.kind === "choose" && <ChooseStep state={state} />}
       {step.kind === "confirm" && <ConfirmStep state={state} />}
       {step.kind === "done" && <DoneStep state={state} />}
+      {step.kind === "attach" && <AttachStep state={state} />}
+      {step.kind === "attached" && <AttachedStep state={state} />}
       {error && (
         <p className="form-error" role="alert">
           {errorText(error)}
@@ -165,6 +167,89 @@ function AmountStep({ state, guest }: { state: TillState; guest: GuestSummary })
         error={text !== "" && !amount ? t.till.amountInvalid : null}
       />
       <MainAction text={t.till.quote} onClick={submit} enabled={amount !== null} busy={state.busy} />
+      {state.posChecks.length > 0 && <PosChecks state={state} />}
+    </>
+  );
+}
+
+// The cashier's phone is in the restaurant, so its own time zone is the restaurant's.
+const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function usePosCheckText() {
+  const t = useT();
+  const locale = useLocale();
+  return (check: PosCheck) => {
+    const money = formatMoney(check.amountMinor ?? "0", check.currency ?? "RUB", locale);
+    const closed = check.closedAt ?? check.receivedAt;
+    const time = `${formatDate(closed, localZone(), locale)}, ${formatTime(closed, localZone(), locale)}`;
+    return { money, time, line: t.till.posCheck(money, time) };
+  };
+}
+
+function PosChecks({ state }: { state: TillState }) {
+  const t = useT();
+  const text = usePosCheckText();
+  return (
+    <section className="pos-checks" aria-label={t.till.posChecks}>
+      <h2 className="section-title">{t.till.posChecks}</h2>
+      <p className="hint small">{t.till.posChecksHint}</p>
+      {state.posChecks.map((check) => (
+        <button
+          key={check.id}
+          type="button"
+          className="button secondary wide"
+          onClick={() => state.pickPosCheck(check.id)}
+          disabled={state.busy}
+        >
+          🧾 {text(check).line}
+        </button>
+      ))}
+    </section>
+  );
+}
+
+function AttachStep({ state }: { state: TillState }) {
+  const t = useT();
+  const text = usePosCheckText();
+  if (state.step.kind !== "attach") return null;
+  const { guest, check } = state.step;
+  const { money, time } = text(check);
+  return (
+    <>
+      <GuestCardLine guest={guest} />
+      <p className="confirm-text">{t.till.attachConfirm(money, time)}</p>
+      <button type="button" className="button secondary wide" onClick={state.back} disabled={state.busy}>
+        {t.till.back}
+      </button>
+      <MainAction text={t.till.attach} onClick={() => void state.attach()} busy={state.busy} />
+    </>
+  );
+}
+
+function AttachedStep({ state }: { state: TillState }) {
+  const t = useT();
+  const locale = useLocale();
+  const credited = state.step.kind === "attached" && state.step.outcome.status === "processed";
+  useEffect(() => {
+    if (credited) haptic.success();
+    else haptic.error();
+  }, [credited]);
+  if (state.step.kind !== "attached") return null;
+  const { outcome } = state.step;
+  const points = (n: number) => t.points(formatNumber(n, locale), n);
+  return (
+    <>
+      <section className="till-done" role="status">
+        <div className="done-icon" aria-hidden="true">
+          {credited ? "✅" : "⚠️"}
+        </div>
+        <p className="level-name">
+          {credited
+            ? t.till.attached(points(outcome.pointsDelta ?? 0))
+            : t.till.attachedNothing(outcome.reason ?? outcome.status)}
+        </p>
+      </section>
+      <MainAction text={t.till.next} onClick={state.reset} />
     </>
   );
 }
