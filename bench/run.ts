@@ -3,7 +3,16 @@
 // duration (default 5).
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { createApp, createEngineDeps, createLogger, createRedis, loadApiConfig, redisReady } from "@maxl/api";
+import {
+  createApp,
+  createEngineDeps,
+  createIntegration,
+  createIntegrationInputSchema,
+  createLogger,
+  createRedis,
+  loadApiConfig,
+  redisReady,
+} from "@maxl/api";
 import { createDb, createSecretBox, secretContext } from "@maxl/db";
 import { createTestTenant, resetTestDatabase, testServices } from "@maxl/db/testing";
 import pg from "pg";
@@ -11,6 +20,7 @@ import { uuidv7 } from "uuidv7";
 import { type Comparison, renderBudgets, renderTable, saveResults } from "./src/report.ts";
 import { accrualSuite } from "./src/suites/accruals.ts";
 import { miniAppSuite } from "./src/suites/miniapp.ts";
+import { posIngestionSuite } from "./src/suites/pos-ingestion.ts";
 import { unitOfWorkSuite } from "./src/suites/unit-of-work.ts";
 import { issueBenchToken } from "./src/token.ts";
 
@@ -80,6 +90,50 @@ try {
   console.log("bench: accruals");
   comparisons.push(
     ...(await accrualSuite({ engine, pool, app, tenantId: tenant.id, guestIds, staffToken }, durationMs)),
+  );
+
+  const posChecks = Number(process.env.BENCH_POS_CHECKS ?? 5000);
+  console.log(`bench: POS ingestion (${posChecks} signed webhooks through the API and a workers process)`);
+  const phones = Array.from({ length: 1000 }, (_, i) => ({
+    guestId: uuidv7(),
+    phone: `+7960${String(1_000_000 + i).padStart(7, "0")}`,
+  }));
+  await db.withTenant(tenant.id, (tx) =>
+    tx.guest.createMany({
+      data: phones.map(({ guestId, phone }) => ({ tenantId: tenant.id, id: guestId, phone, firstName: "POS guest" })),
+    }),
+  );
+  const pos = await createIntegration(engine, createSecretBox(config.encryptionKey), {
+    tenantId: tenant.id,
+    actor: { source: "admin" },
+    input: createIntegrationInputSchema.parse({ kind: "generic", name: "Bench POS" }),
+  });
+  comparisons.push(
+    ...(await posIngestionSuite(
+      {
+        app,
+        pool,
+        tenantId: tenant.id,
+        integrationId: pos.integrationId,
+        secret: pos.secret,
+        phones,
+        checks: posChecks,
+        concurrency: 64,
+        workersEnv: {
+          NODE_ENV: "production",
+          LOG_LEVEL: "silent",
+          DATABASE_URL: services.appUrl,
+          DATABASE_PLATFORM_URL: services.platformUrl,
+          REDIS_URL: services.redisUrl,
+          APP_ENCRYPTION_KEY: config.encryptionKey.toString("base64"),
+          TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+          BULL_PREFIX: `bench:${randomUUID()}`,
+          WORKER_CONCURRENCY_POS: process.env.BENCH_POS_CONCURRENCY ?? "4",
+          WORKER_DB_POOL_SIZE: "20",
+        },
+      },
+      durationMs,
+    )),
   );
 
   console.log("bench: the Mini App's guest card in headless Chromium");
