@@ -287,6 +287,52 @@ describe("processing", () => {
   });
 });
 
+describe("changing an integration", () => {
+  const patch = async (role: "owner" | "admin" | "manager", id: string, body: unknown) =>
+    test.app.request(`/api/v1/integrations/${id}`, {
+      method: "PATCH",
+      headers: { Authorization: `Bearer ${await world.tokenFor(role)}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  it("maps a POS restaurant id once the settings name it, and stops and restarts the feed", async () => {
+    const own = await connectIntegration(test, world, { kind: "generic", name: "Terrace" });
+    const changed = await patch("admin", own.integrationId, {
+      name: "Terrace till",
+      settings: { restaurantMap: { "terrace-1": world.restaurantId }, attachWindowHours: 24 },
+    });
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toMatchObject({ name: "Terrace till", isActive: true });
+    const check = saleCheck({ restaurantExternalId: "terrace-1" });
+    expect((await postCheck(test, own.integrationId, own.secret, check)).status).toBe(202);
+    const restaurant = await test.db.withTenantClient(world.tenantId, async (client) => {
+      const { rows } = await client.query<{ restaurant_id: string }>(
+        "SELECT restaurant_id FROM pos_events WHERE integration_id = $1 AND event_id = $2",
+        [own.integrationId, check.externalId],
+      );
+      return rows[0]?.restaurant_id;
+    });
+    expect(restaurant).toBe(world.restaurantId);
+
+    expect((await patch("owner", own.integrationId, { isActive: false })).status).toBe(200);
+    expect((await postCheck(test, own.integrationId, own.secret, saleCheck())).status).toBe(404);
+    expect((await patch("owner", own.integrationId, { isActive: true })).status).toBe(200);
+    expect((await postCheck(test, own.integrationId, own.secret, saleCheck())).status).toBe(202);
+  });
+
+  it("refuses invalid settings, a login for a kind without one, an empty change and a manager", async () => {
+    const badSettings = await patch("admin", pos.integrationId, { settings: { attachWindowHours: 0 } });
+    expect(badSettings.status).toBe(422);
+    const problem = (await badSettings.json()) as { errors: { path: string }[] };
+    expect(problem.errors.map((error) => error.path)).toContain("settings.attachWindowHours");
+    expect((await patch("admin", pos.integrationId, { apiLogin: "some-iiko-login" })).status).toBe(422);
+    expect((await patch("admin", pos.integrationId, { restaurantId: randomUUID() })).status).toBe(422);
+    expect((await patch("admin", pos.integrationId, {})).status).toBe(422);
+    expect((await patch("manager", pos.integrationId, { name: "x" })).status).toBe(403);
+    expect((await patch("admin", randomUUID(), { name: "x" })).status).toBe(404);
+  });
+});
+
 describe("status page", () => {
   it("shows counts by status, the last event and the last error; staff below manager may not read it", async () => {
     const response = await test.app.request("/api/v1/integrations", {

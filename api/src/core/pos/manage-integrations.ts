@@ -2,7 +2,7 @@
 // to the call that made it: we keep only its ciphertext. A rotation keeps the previous secret
 // valid for a grace period, so the POS can be reconfigured without losing checks in between.
 import { randomBytes } from "node:crypto";
-import { type SecretBox, secretContext } from "@maxl/db";
+import { type SecretBox, secretContext, type TenantTx } from "@maxl/db";
 import { ServiceError } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
 import { z } from "zod";
@@ -18,31 +18,39 @@ const attachWindowSchema = z
   .max(24 * 90)
   .default(72);
 
+/** Each kind's settings, as an admin sends them (the shared ones included). */
+export const posSettingsSchemas = {
+  generic: z.object({
+    restaurantMap: z.record(z.string().min(1).max(200), z.uuid()).default({}),
+    attachWindowHours: attachWindowSchema,
+  }),
+  iiko: iikoSettingsSchema.extend({ attachWindowHours: attachWindowSchema }),
+  rkeeper: rkeeperSettingsSchema.extend({ attachWindowHours: attachWindowSchema }),
+} as const;
+
+const nameSchema = z.string().trim().min(1).max(100);
+/** the API login iiko issued for this business (iikoWeb → Settings → Cloud API) */
+const apiLoginSchema = z.string().trim().min(8).max(200);
+
 export const createIntegrationInputSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("generic"),
-    name: z.string().trim().min(1).max(100),
+    name: nameSchema,
     restaurantId: z.uuid().optional(),
-    settings: z
-      .object({
-        restaurantMap: z.record(z.string().min(1).max(200), z.uuid()).default({}),
-        attachWindowHours: attachWindowSchema,
-      })
-      .default({ restaurantMap: {}, attachWindowHours: 72 }),
+    settings: posSettingsSchemas.generic.default({ restaurantMap: {}, attachWindowHours: 72 }),
   }),
   z.object({
     kind: z.literal("iiko"),
-    name: z.string().trim().min(1).max(100),
+    name: nameSchema,
     restaurantId: z.uuid().optional(),
-    /** the API login iiko issued for this business (iikoWeb → Settings → Cloud API) */
-    apiLogin: z.string().trim().min(8).max(200),
-    settings: iikoSettingsSchema.extend({ attachWindowHours: attachWindowSchema }),
+    apiLogin: apiLoginSchema,
+    settings: posSettingsSchemas.iiko,
   }),
   z.object({
     kind: z.literal("rkeeper"),
-    name: z.string().trim().min(1).max(100),
+    name: nameSchema,
     restaurantId: z.uuid().optional(),
-    settings: rkeeperSettingsSchema.extend({ attachWindowHours: attachWindowSchema }).default({
+    settings: posSettingsSchemas.rkeeper.default({
       currency: "RUB",
       restaurantMap: {},
       timeZone: "Europe/Moscow",
@@ -95,15 +103,7 @@ export async function createIntegration(
   const config: Record<string, unknown> = { ...input.settings };
   if (input.kind === "iiko") config.apiLoginCiphertext = secrets.encrypt(input.apiLogin, apiLoginContext(tenantId, id));
   await deps.db.withTenant(tenantId, async (tx) => {
-    const restaurantIds = [
-      ...new Set([...(input.restaurantId ? [input.restaurantId] : []), ...Object.values(input.settings.restaurantMap)]),
-    ];
-    const found = await tx.restaurant.count({ where: { tenantId, id: { in: restaurantIds } } });
-    if (found !== restaurantIds.length) {
-      throw new ServiceError("VALIDATION", "A restaurant named in the settings is not one of this business's.", {
-        fields: [{ path: "settings.restaurantMap", message: "unknown restaurant" }],
-      });
-    }
+    await assertRestaurants(tx, tenantId, input.restaurantId ?? null, input.settings.restaurantMap);
     await tx.posIntegration.create({
       data: {
         tenantId,
@@ -136,6 +136,113 @@ export async function createIntegration(
     endpoints: integrationEndpoints(input.kind, id, secret),
     previousSecretValidUntil: null,
   };
+}
+
+async function assertRestaurants(
+  tx: TenantTx,
+  tenantId: string,
+  restaurantId: string | null,
+  restaurantMap: Record<string, string>,
+): Promise<void> {
+  const restaurantIds = [...new Set([...(restaurantId ? [restaurantId] : []), ...Object.values(restaurantMap)])];
+  const found = await tx.restaurant.count({ where: { tenantId, id: { in: restaurantIds } } });
+  if (found !== restaurantIds.length) {
+    throw new ServiceError("VALIDATION", "A restaurant named in the settings is not one of this business's.", {
+      fields: [{ path: restaurantId ? "restaurantId" : "settings.restaurantMap", message: "unknown restaurant" }],
+    });
+  }
+}
+
+export const updateIntegrationInputSchema = z
+  .object({
+    name: nameSchema.optional(),
+    /** where checks go when the POS names no mapped restaurant; null: none */
+    restaurantId: z.uuid().nullable().optional(),
+    /** false stops the integration: its requests get 404 and its polling stops */
+    isActive: z.boolean().optional(),
+    /** the kind's whole settings, replacing the current ones */
+    settings: z.record(z.string(), z.unknown()).optional(),
+    /** iiko only: a new API login */
+    apiLogin: apiLoginSchema.optional(),
+  })
+  .strict()
+  .refine((input) => Object.keys(input).length > 0, { message: "say what to change" });
+
+// Kept across a settings change: what the application itself keeps in the same JSON.
+const internalKeys = ["apiLoginCiphertext", "revision", "lastPolledAt"];
+
+/** Changes an integration's name, default restaurant, settings, state or iiko login. */
+export async function updateIntegration(
+  deps: EngineDeps,
+  secrets: SecretBox,
+  request: {
+    tenantId: string;
+    actor: Actor;
+    integrationId: string;
+    input: z.output<typeof updateIntegrationInputSchema>;
+  },
+): Promise<void> {
+  const { tenantId, integrationId, input, actor } = request;
+  await deps.db.withTenant(tenantId, async (tx) => {
+    const existing = await tx.posIntegration.findUnique({ where: { tenantId_id: { tenantId, id: integrationId } } });
+    if (!existing) throw new ServiceError("NOT_FOUND", "There is no such POS integration.");
+    const current = (existing.config ?? {}) as Record<string, unknown>;
+    let config = current;
+    if (input.settings) {
+      const parsed = posSettingsSchemas[existing.kind].safeParse(input.settings);
+      if (!parsed.success) {
+        const fields = parsed.error.issues.map((issue) => ({
+          path: ["settings", ...issue.path.map(String)].join("."),
+          message: issue.message,
+        }));
+        throw new ServiceError("VALIDATION", `The ${existing.kind} settings have invalid values.`, { fields });
+      }
+      const kept = Object.fromEntries(Object.entries(current).filter(([key]) => internalKeys.includes(key)));
+      config = { ...kept, ...parsed.data };
+    }
+    if (input.apiLogin !== undefined) {
+      if (existing.kind !== "iiko") {
+        throw new ServiceError("VALIDATION", "Only an iiko integration has an API login.", {
+          fields: [{ path: "apiLogin", message: "not for this kind" }],
+        });
+      }
+      config = {
+        ...config,
+        apiLoginCiphertext: secrets.encrypt(input.apiLogin, apiLoginContext(tenantId, integrationId)),
+      };
+    }
+    const restaurantId = input.restaurantId === undefined ? existing.restaurantId : input.restaurantId;
+    await assertRestaurants(tx, tenantId, restaurantId, (config.restaurantMap ?? {}) as Record<string, string>);
+    await tx.posIntegration.update({
+      where: { tenantId_id: { tenantId, id: integrationId } },
+      data: {
+        ...(input.name === undefined ? {} : { name: input.name }),
+        restaurantId,
+        ...(input.isActive === undefined ? {} : { isActive: input.isActive }),
+        config: config as object,
+      },
+    });
+    await tx.auditLogEntry.create({
+      data: {
+        tenantId,
+        actorKind: "staff",
+        actorStaffId: actor.staffId ?? null,
+        action: "pos.integration.update",
+        entityType: "pos_integration",
+        entityId: integrationId,
+        ip: actor.ip ?? null,
+        userAgent: actor.userAgent ?? null,
+        // What changed, never the login itself.
+        changes: {
+          ...(input.name === undefined ? {} : { name: input.name }),
+          ...(input.restaurantId === undefined ? {} : { restaurantId: input.restaurantId }),
+          ...(input.isActive === undefined ? {} : { isActive: input.isActive }),
+          ...(input.settings ? { settings: Object.keys(input.settings) } : {}),
+          ...(input.apiLogin === undefined ? {} : { apiLogin: "replaced" }),
+        },
+      },
+    });
+  });
 }
 
 export async function rotateIntegrationSecret(

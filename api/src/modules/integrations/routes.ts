@@ -17,6 +17,8 @@ import {
   createIntegrationInputSchema,
   rotateIntegrationSecret,
   type SealingDeps,
+  updateIntegration,
+  updateIntegrationInputSchema,
 } from "../../core/pos/manage-integrations.ts";
 import { PosRetryableError } from "../../core/pos/process-event.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
@@ -111,6 +113,24 @@ const createIntegrationRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: createIntegrationInputSchema } } } },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: secretViewSchema } } },
+    ...errorResponses,
+  },
+});
+
+const updateRoute = createRoute({
+  method: "patch",
+  path: "/api/v1/integrations/{integrationId}",
+  tags: ["integrations"],
+  summary: "Change a POS integration: name, default restaurant, settings (the kind's, whole), on/off, iiko login",
+  security: staffSecurity,
+  middleware: [requireStaff("integrations.manage")] as const,
+  request: {
+    params: integrationParams,
+    body: { required: true, content: { "application/json": { schema: updateIntegrationInputSchema } } },
+  },
+  responses: {
+    200: { description: "The integration now", content: { "application/json": { schema: integrationStatusSchema } } },
+    404: problemResponse("No such integration"),
     ...errorResponses,
   },
 });
@@ -249,6 +269,20 @@ export function integrationRoutes(
       const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);
       const view = await createIntegration(engine, options.secrets, { tenantId, actor, input: c.req.valid("json") });
       return c.json(view, 201);
+    })
+    .openapi(updateRoute, async (c) => {
+      const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);
+      const { integrationId } = c.req.valid("param");
+      await updateIntegration(engine, options.secrets, {
+        tenantId,
+        actor,
+        integrationId,
+        input: c.req.valid("json"),
+      });
+      options.integrations.forget(integrationId);
+      const status = (await integrationStatuses(engine, tenantId)).find((one) => one.id === integrationId);
+      if (!status) throw new Error("the integration just updated is gone");
+      return c.json(status, 200);
     })
     .openapi(rotateRoute, async (c) => {
       const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);
