@@ -186,42 +186,41 @@ describe("a workers process that dies or is stopped", () => {
   const exited = (child: ChildProcess) =>
     new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
+  const processedAtLeast = (pos: Connected, count: number, timeoutMs: number) =>
+    eventually(
+      () => statusCounts(pos.integrationId),
+      (counts) => counts.processed >= count,
+      timeoutMs,
+    );
+
+  /** A new process takes the rest; every check has earned exactly once; it stops cleanly. */
+  async function secondProcessFinishes(pos: Connected, expected: Map<string, number>, total: number) {
+    const second = startWorkers();
+    await processedAtLeast(pos, total, 45_000);
+    await expectEarnedOnce(pos, expected, total);
+    const stopped = exited(second);
+    second.kill("SIGTERM");
+    expect(await stopped).toBe(0);
+  }
+
   it("credits every check exactly once when a worker is killed mid-batch", async () => {
     const pos = await connectIntegration(test, world, { kind: "generic", name: "Kill till" });
     const { expected, total } = await sendChecks(pos, 10, 30);
     const first = startWorkers();
-    await eventually(
-      () => statusCounts(pos.integrationId),
-      (counts) => counts.processed >= 10,
-      30_000,
-    );
+    await processedAtLeast(pos, 10, 30_000);
     const killed = exited(first);
     first.kill("SIGKILL");
     await killed;
     const atKill = await statusCounts(pos.integrationId);
     expect(atKill.processed).toBeLessThan(total);
-
-    const second = startWorkers();
-    await eventually(
-      () => statusCounts(pos.integrationId),
-      (counts) => counts.processed === total,
-      45_000,
-    );
-    await expectEarnedOnce(pos, expected, total);
-    const stopped = exited(second);
-    second.kill("SIGTERM");
-    expect(await stopped).toBe(0);
+    await secondProcessFinishes(pos, expected, total);
   }, 90_000);
 
   it("finishes the jobs in flight on SIGTERM, and the next process takes the rest", async () => {
     const pos = await connectIntegration(test, world, { kind: "generic", name: "Term till" });
     const { expected, total } = await sendChecks(pos, 10, 30);
     const first = startWorkers();
-    await eventually(
-      () => statusCounts(pos.integrationId),
-      (counts) => counts.processed >= 10,
-      30_000,
-    );
+    await processedAtLeast(pos, 10, 30_000);
     const stopped = exited(first);
     first.kill("SIGTERM");
     expect(await stopped).toBe(0);
@@ -235,17 +234,7 @@ describe("a workers process that dies or is stopped", () => {
       return Number(rows[0]?.n);
     });
     expect(started).toBe(0);
-
-    const second = startWorkers();
-    await eventually(
-      () => statusCounts(pos.integrationId),
-      (counts) => counts.processed === total,
-      45_000,
-    );
-    await expectEarnedOnce(pos, expected, total);
-    const done = exited(second);
-    second.kill("SIGTERM");
-    expect(await done).toBe(0);
+    await secondProcessFinishes(pos, expected, total);
   }, 90_000);
 });
 

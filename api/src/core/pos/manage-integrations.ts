@@ -115,19 +115,7 @@ export async function createIntegration(
         config: config as object,
       },
     });
-    await tx.auditLogEntry.create({
-      data: {
-        tenantId,
-        actorKind: "staff",
-        actorStaffId: actor.staffId ?? null,
-        action: "pos.integration.create",
-        entityType: "pos_integration",
-        entityId: id,
-        ip: actor.ip ?? null,
-        userAgent: actor.userAgent ?? null,
-        changes: { kind: input.kind, name: input.name },
-      },
-    });
+    await auditIntegration(tx, tenantId, actor, "pos.integration.create", id, { kind: input.kind, name: input.name });
   });
   return {
     integrationId: id,
@@ -136,6 +124,29 @@ export async function createIntegration(
     endpoints: integrationEndpoints(input.kind, id, secret),
     previousSecretValidUntil: null,
   };
+}
+
+async function auditIntegration(
+  tx: TenantTx,
+  tenantId: string,
+  actor: Actor,
+  action: string,
+  integrationId: string,
+  changes: Record<string, unknown>,
+): Promise<void> {
+  await tx.auditLogEntry.create({
+    data: {
+      tenantId,
+      actorKind: "staff",
+      actorStaffId: actor.staffId ?? null,
+      action,
+      entityType: "pos_integration",
+      entityId: integrationId,
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent ?? null,
+      changes: changes as object,
+    },
+  });
 }
 
 async function assertRestaurants(
@@ -222,25 +233,13 @@ export async function updateIntegration(
         config: config as object,
       },
     });
-    await tx.auditLogEntry.create({
-      data: {
-        tenantId,
-        actorKind: "staff",
-        actorStaffId: actor.staffId ?? null,
-        action: "pos.integration.update",
-        entityType: "pos_integration",
-        entityId: integrationId,
-        ip: actor.ip ?? null,
-        userAgent: actor.userAgent ?? null,
-        // What changed, never the login itself.
-        changes: {
-          ...(input.name === undefined ? {} : { name: input.name }),
-          ...(input.restaurantId === undefined ? {} : { restaurantId: input.restaurantId }),
-          ...(input.isActive === undefined ? {} : { isActive: input.isActive }),
-          ...(input.settings ? { settings: Object.keys(input.settings) } : {}),
-          ...(input.apiLogin === undefined ? {} : { apiLogin: "replaced" }),
-        },
-      },
+    // What changed, never the login itself.
+    await auditIntegration(tx, tenantId, actor, "pos.integration.update", integrationId, {
+      ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.restaurantId === undefined ? {} : { restaurantId: input.restaurantId }),
+      ...(input.isActive === undefined ? {} : { isActive: input.isActive }),
+      ...(input.settings ? { settings: Object.keys(input.settings) } : {}),
+      ...(input.apiLogin === undefined ? {} : { apiLogin: "replaced" }),
     });
   });
 }
@@ -267,19 +266,8 @@ export async function rotateIntegrationSecret(
         previousSecretValidUntil: request.graceHours > 0 ? validUntil : null,
       },
     });
-    await tx.auditLogEntry.create({
-      data: {
-        tenantId,
-        createdAt: at,
-        actorKind: "staff",
-        actorStaffId: actor.staffId ?? null,
-        action: "pos.integration.rotate_secret",
-        entityType: "pos_integration",
-        entityId: integrationId,
-        ip: actor.ip ?? null,
-        userAgent: actor.userAgent ?? null,
-        changes: { graceHours: request.graceHours },
-      },
+    await auditIntegration(tx, tenantId, actor, "pos.integration.rotate_secret", integrationId, {
+      graceHours: request.graceHours,
     });
     return existing.kind;
   });
