@@ -119,6 +119,11 @@ till-guest =
     Balance: { points }, available { $available }
     Level: { $level }
 till-ask-amount = Check amount? For example: 1250 or 1,250.50
+till-ask-pos = Or pick the POS check this guest paid before showing their code:
+till-pos-check = 🧾 { $amount } · { $time }
+till-pos-confirm = Attach the POS check of { $amount } ({ $time }) to this guest? They get its points.
+till-pos-attached = ✅ The check is attached: { points } added.
+till-pos-not-credited = The check was attached but earned nothing: { $reason }
 till-amount-invalid = That does not look like an amount. Type a number, for example: 1250 or 1250.50.
 till-quote =
     Check for <b>{ $amount }</b>.

@@ -122,6 +122,11 @@ till-guest =
     Баланс: { points }, доступно { $available }
     Уровень: { $level }
 till-ask-amount = Сумма чека? Например: 1250 или 1 250,50
+till-ask-pos = Или выберите чек с кассы, который гость оплатил до того, как показал код:
+till-pos-check = 🧾 { $amount } · { $time }
+till-pos-confirm = Привязать чек с кассы на { $amount } ({ $time }) к этому гостю? Баллы за него получит он.
+till-pos-attached = ✅ Чек привязан: начислено { points }.
+till-pos-not-credited = Чек привязан, но баллы не начислены: { $reason }
 till-amount-invalid = Не похоже на сумму. Напишите число, например: 1250 или 1 250,50.
 till-quote =
     Чек на <b>{ $amount }</b>.

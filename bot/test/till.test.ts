@@ -1,7 +1,18 @@
 // Cashier mode end to end: a staff invite links a Telegram account, then the till conversation
 // identifies guests (code, phone, scanned QR), quotes, accrues, redeems and undoes, all through
 // the engine's verbs against the real database. Double taps must not double anything.
-import { createStaffTelegramInvite, currentGuestTokens } from "@maxl/api";
+import { randomBytes } from "node:crypto";
+import {
+  createIntegration,
+  createIntegrationInputSchema,
+  createPosIntegrations,
+  createStaffTelegramInvite,
+  currentGuestTokens,
+  processPosEvent,
+  storePosEvents,
+} from "@maxl/api";
+import { createSecretBox } from "@maxl/db";
+import { posCheckSchema } from "@maxl/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BotRegistry } from "../src/registry.ts";
 import {
@@ -264,5 +275,62 @@ describe("cashier mode", () => {
       world.clock.now = null;
     }
     expect(await tenant.balance(anna.id)).toBe(200);
+  });
+
+  it("attaches a POS check that came without a guest, picked instead of typing an amount", async () => {
+    // The POS sent a 2 000 ₽ check nobody could be found for.
+    const secrets = createSecretBox(randomBytes(32));
+    const created = await createIntegration(world.engine, secrets, {
+      tenantId: tenant.id,
+      actor: { source: "admin" },
+      input: createIntegrationInputSchema.parse({ kind: "generic", name: "Hall POS" }),
+    });
+    const integration = await createPosIntegrations(world.db, secrets).find(created.integrationId);
+    if (!integration) throw new Error("the integration was not created");
+    const check = posCheckSchema.parse({
+      externalId: "bot-pos-1",
+      type: "sale",
+      amountMinor: 200_000,
+      currency: "RUB",
+      closedAt: new Date().toISOString(),
+    });
+    const stored = await storePosEvents(world.engine, integration, [
+      { eventId: check.externalId, status: "accepted", check, raw: undefined },
+    ]);
+    const eventId = stored.stored[0]?.id ?? "";
+    expect(await processPosEvent(world.engine, tenant.id, eventId, { maxAttempts: 3 })).toMatchObject({
+      status: "unidentified",
+    });
+
+    const anna = await guest();
+    cashier.send("/till");
+    await cashier.reply();
+    cashier.send(anna.phone);
+    expect(await cashier.text()).toMatch(/^Гость: <b>Анна<\/b>/);
+    const ask = await cashier.reply();
+    expect(String(ask.params.text).split("\n")).toEqual([
+      "Сумма чека? Например: 1250 или 1 250,50",
+      "Или выберите чек с кассы, который гость оплатил до того, как показал код:",
+    ]);
+    expect(buttons(ask).map((button) => button.data)).toEqual(["till:pos:0", "till:cancel"]);
+    expect(buttons(ask)[0]?.text).toMatch(/^🧾 2 000 ₽ · /);
+    cashier.press(ask, "till:pos:0");
+    const confirm = await cashier.reply();
+    expect(confirm.params.text).toMatch(/^Привязать чек с кассы на 2 000 ₽ \(/);
+    cashier.press(confirm, "till:confirm");
+    cashier.press(confirm, "till:confirm");
+    expect(await cashier.text()).toBe("✅ Чек привязан: начислено 100 баллов.");
+    expect(await tenant.balance(anna.id)).toBe(200);
+    await expect(cashier.reply(1_000)).rejects.toThrow(/No matching sendMessage/);
+
+    // The check is no longer offered.
+    cashier.send("/till");
+    await cashier.reply();
+    cashier.send(anna.phone);
+    await cashier.text();
+    const next = await cashier.reply();
+    expect(buttons(next).map((button) => button.data)).toEqual(["till:cancel"]);
+    cashier.press(next, "till:cancel");
+    expect(await cashier.text()).toBe("Чек отменён, ничего не записано.");
   });
 });

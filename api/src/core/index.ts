@@ -64,6 +64,13 @@ export { refundCheck } from "./loyalty/refund-check.ts";
 export { remindExpiringPoints } from "./loyalty/remind-expiring.ts";
 export { setManualLevel } from "./loyalty/set-manual-level.ts";
 export type { AdaptedEvent } from "./pos/adapted-event.ts";
+export {
+  attachPosCheck,
+  type IntegrationStatus,
+  type PosEventView,
+  type UnidentifiedCheck,
+  unidentifiedChecks,
+} from "./pos/event-admin.ts";
 export * from "./pos/iiko/index.ts";
 export { POS_INBOX_CHANNEL, type StoredEvents, storePosEvents } from "./pos/inbox.ts";
 export {

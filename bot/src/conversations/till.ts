@@ -3,22 +3,28 @@
 // key is drawn once, before the confirm button is shown, and kept in the conversation's state:
 // a double tap, a retried update or a replay after a restart all reach the engine with the same
 // key, so a check is never credited twice.
+//
+// If the POS sent checks that came without a guest, the amount question also lists them: a guest
+// who shows their code after paying at the POS gets that check's points instead of a new check.
 import { randomUUID } from "node:crypto";
 import type { Conversation } from "@grammyjs/conversations";
 import {
   accruePoints,
+  attachPosCheck,
   type GuestSummary,
   type IdentifyInput,
   identifyGuest,
   quoteRedemption,
   redeemPoints,
+  type UnidentifiedCheck,
+  unidentifiedChecks,
 } from "@maxl/api";
 import type { OperationResult, QuoteResult } from "@maxl/shared";
 import { parseMinorInput } from "@maxl/shared";
 import { InlineKeyboard, Keyboard } from "grammy";
 import type { BotContext, TalkContext } from "../context.ts";
 import { attempt, refusal } from "../errors.ts";
-import { escapeHtml, money } from "../format.ts";
+import { dayAndTime, escapeHtml, money } from "../format.ts";
 import { type Locale, translator } from "../i18n.ts";
 import { miniAppUrl } from "../keyboards/menu.ts";
 
@@ -76,7 +82,34 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
     }),
     { parse_mode: "HTML", ...noKeyboard },
   );
+  const guestId = guest.id;
   const cancelButton = new InlineKeyboard().text(t("till-cancel"), "till:cancel");
+
+  /** Attaches a POS check that came without a guest to this guest, once confirmed. */
+  const attachPicked = async (check: UnidentifiedCheck): Promise<void> => {
+    await ctx.reply(t("till-pos-confirm", posCheckText(check)), {
+      reply_markup: new InlineKeyboard().text(t("till-confirm"), "till:confirm").text(t("till-cancel"), "till:cancel"),
+    });
+    const confirmed = await conversation.waitForCallbackQuery(["till:confirm", "till:cancel"], {
+      otherwise: (other) => other.reply(t("till-use-buttons")),
+    });
+    await confirmed.answerCallbackQuery();
+    await confirmed.editMessageReplyMarkup();
+    if (confirmed.callbackQuery.data === "till:cancel") return cancelled();
+    const attached = await run(() =>
+      attachPosCheck(engine, { tenantId: tenant.id, actor, eventId: check.id, guestId }),
+    );
+    if (!attached.ok) {
+      await ctx.reply(refusal(t, attached));
+      return;
+    }
+    const outcome = attached.value;
+    await ctx.reply(
+      outcome.status === "processed"
+        ? t("till-pos-attached", { count: outcome.pointsDelta })
+        : t("till-pos-not-credited", { reason: "reason" in outcome ? outcome.reason : outcome.status }),
+    );
+  };
   /** Waits for typed text, or the Cancel button under the prompt (null). */
   const textOrCancel = async (invalid: string): Promise<string | null> => {
     const answer = await conversation.waitUntil(
@@ -93,12 +126,34 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
     return answer.message?.text?.trim() ?? "";
   };
 
-  // 2. How much is the check?
+  // 2. How much is the check? (Or is it one the POS already sent without a guest?)
+  const waiting = await run(() => unidentifiedChecks(engine, tenant.id, { limit: 5 }));
+  const posChecks = waiting.ok ? waiting.value : [];
+  const posCheckText = (check: UnidentifiedCheck) => ({
+    amount: money(check.amountMinor ?? "0", tenant, args.locale),
+    time: dayAndTime(check.closedAt ?? check.receivedAt, tenant, args.locale),
+  });
+  const amountKeyboard = new InlineKeyboard();
+  for (const [index, check] of posChecks.entries()) {
+    amountKeyboard.text(t("till-pos-check", posCheckText(check)), `till:pos:${index}`).row();
+  }
+  amountKeyboard.text(t("till-cancel"), "till:cancel");
+  const amountQuestion = posChecks.length > 0 ? `${t("till-ask-amount")}\n${t("till-ask-pos")}` : t("till-ask-amount");
   let amountMinor: bigint | null = null;
   while (amountMinor === null) {
-    await ctx.reply(t("till-ask-amount"), { reply_markup: cancelButton });
-    const text = await textOrCancel(t("till-amount-invalid"));
-    if (text === null) return cancelled();
+    await ctx.reply(amountQuestion, { reply_markup: amountKeyboard });
+    const answer = await conversation.waitUntil(
+      (c) => c.message?.text !== undefined || /^till:(cancel|pos:\d)$/.test(c.callbackQuery?.data ?? ""),
+      { otherwise: (other) => other.reply(t("till-amount-invalid")) },
+    );
+    if (answer.callbackQuery) {
+      await answer.answerCallbackQuery();
+      await answer.editMessageReplyMarkup();
+      const picked = posChecks[Number(answer.callbackQuery.data?.slice("till:pos:".length))];
+      if (!picked) return cancelled();
+      return attachPicked(picked);
+    }
+    const text = answer.message?.text?.trim() ?? "";
     amountMinor = parseMinorInput(text);
     if (amountMinor === null || amountMinor <= 0n) {
       amountMinor = null;
@@ -106,7 +161,6 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
     }
   }
   const amount = amountMinor;
-  const guestId = guest.id;
 
   // 3. The quote, and the choice.
   const quoteKey = await conversation.external(() => randomUUID());
