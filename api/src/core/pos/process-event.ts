@@ -105,31 +105,91 @@ export async function processPosEvents(
   });
   if (claimed.length === 0) return outcomes;
 
-  const settlements: Settlement[] = [];
+  const together = await inOneTransaction(deps, tenantId, claimed);
+  const results = together ?? (await oneByOne(deps, tenantId, claimed, options));
   const failures: string[] = [];
-  const queue = [...claimed];
-  const lane = async () => {
-    for (let item = queue.shift(); item; item = queue.shift()) {
-      const { outcome, settlement } = await processClaimed(deps, tenantId, item, options);
-      outcomes.set(item.event.id, outcome);
-      settlements.push(settlement);
-      if (settlement.status === "received") failures.push(settlement.reason ?? "failed");
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_CHECKS, claimed.length) }, lane));
+  for (const { outcome, settlement } of results) {
+    outcomes.set(settlement.id, outcome);
+    if (settlement.status === "received") failures.push(settlement.reason ?? "failed");
+  }
+  if (!together) await settleAndWake(deps, tenantId, claimed, results);
+  if (failures.length > 0) {
+    throw new PosRetryableError(`${failures.length} of ${claimed.length} POS events will be retried: ${failures[0]}`);
+  }
+  return outcomes;
+}
 
-  await deps.db.withTenantClient(tenantId, (client) => client.query(SETTLE, [JSON.stringify(settlements)]));
-  const sales = claimed.filter(({ event }) => event.kind === "sale" && outcomes.get(event.id)?.status === "processed");
+type Claimed = { event: ClaimedEvent; check: PosCheck | null; lookup: GuestLookup | undefined };
+type Result = { outcome: ProcessOutcome; settlement: Settlement };
+
+/** Settles the batch in one statement, and puts refunds waiting for its sales back in the queue. */
+async function settleAndWake(
+  deps: EngineDeps,
+  tenantId: string,
+  claimed: readonly Claimed[],
+  results: readonly Result[],
+): Promise<void> {
+  await deps.db.withTenantClient(tenantId, (client) =>
+    client.query(SETTLE, [JSON.stringify(results.map((result) => result.settlement))]),
+  );
+  const processed = new Set(results.filter((r) => r.outcome.status === "processed").map((r) => r.settlement.id));
+  const sales = claimed.filter(({ event }) => event.kind === "sale" && processed.has(event.id));
   if (sales.length > 0)
     await wakeRefunds(
       deps,
       tenantId,
       sales.map(({ event }) => event),
     );
-  if (failures.length > 0) {
-    throw new PosRetryableError(`${failures.length} of ${claimed.length} POS events will be retried: ${failures[0]}`);
+}
+
+/**
+ * The fast path: the whole batch in one transaction, every verb's unit of work joining it, so a
+ * check costs two round trips instead of four and the batch one commit instead of one each.
+ * Guests are locked in id order, as every batch does, so two batches cannot deadlock on each
+ * other. Anything going wrong (a check the engine refuses, a conflict) rolls the whole batch
+ * back; then it is done check by check (null), which settles each one on its own merits.
+ */
+async function inOneTransaction(
+  deps: EngineDeps,
+  tenantId: string,
+  claimed: readonly Claimed[],
+): Promise<Result[] | null> {
+  if (claimed.length < 2) return null;
+  const guestOf = ({ event, lookup }: Claimed) =>
+    event.kind === "refund" ? "~" : (event.guest_id ?? lookup?.guestId ?? "");
+  const ordered = [...claimed].sort((a, b) => (guestOf(a) < guestOf(b) ? -1 : guestOf(a) > guestOf(b) ? 1 : 0));
+  try {
+    return await deps.db.withTenantClient(tenantId, async (client) => {
+      const joined: EngineDeps = {
+        ...deps,
+        db: { ...deps.db, withTenantClient: (_tenantId, work) => work(client) },
+      };
+      const results: Result[] = [];
+      for (const item of ordered) results.push(await applyClaimed(joined, tenantId, item));
+      await settleAndWake(joined, tenantId, claimed, results);
+      return results;
+    });
+  } catch {
+    return null;
   }
-  return outcomes;
+}
+
+/** The careful path: each check its own transaction, a few at a time, each failure its own. */
+async function oneByOne(
+  deps: EngineDeps,
+  tenantId: string,
+  claimed: readonly Claimed[],
+  options: ProcessOptions,
+): Promise<Result[]> {
+  const results: Result[] = [];
+  const queue = [...claimed];
+  const lane = async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      results.push(await processClaimed(deps, tenantId, item, options));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_CHECKS, claimed.length) }, lane));
+  return results;
 }
 
 /** One event (staff attaching a check, or a replay): the batch of one. */
@@ -143,50 +203,57 @@ export async function processPosEvent(
   return outcomes.get(eventId) ?? { status: "skipped" };
 }
 
-async function processClaimed(
-  deps: EngineDeps,
-  tenantId: string,
-  claimed: { event: ClaimedEvent; check: PosCheck | null; lookup: GuestLookup | undefined },
-  options: ProcessOptions,
-): Promise<{ outcome: ProcessOutcome; settlement: Settlement }> {
+function settlerFor(event: ClaimedEvent): Settled {
+  return (outcome, status, reason, checkId = null, guestId = null) => ({
+    outcome,
+    settlement: { id: event.id, status, reason, check_id: checkId, guest_id: guestId },
+  });
+}
+
+/** What processing an event does; throws what the engine throws. */
+async function applyClaimed(deps: EngineDeps, tenantId: string, claimed: Claimed): Promise<Result> {
   const { event, check, lookup } = claimed;
-  const settled = (
-    outcome: ProcessOutcome,
-    status: Settlement["status"],
-    reason: string | null,
-    checkId: string | null = null,
-    guestId: string | null = null,
-  ) => ({ outcome, settlement: { id: event.id, status, reason, check_id: checkId, guest_id: guestId } });
+  const settled = settlerFor(event);
   if (!check) {
     const reason = "The stored check no longer reads as a POS check.";
     return settled({ status: "rejected", reason }, "rejected", reason);
   }
+  if (event.kind === "refund") return processRefund(deps, tenantId, event, check, settled);
+  const guestId = event.guest_id ?? lookup?.guestId ?? null;
+  if (!guestId) {
+    const reason = lookup && lookup.guestId === null ? lookup.reason : "No guest was identified.";
+    return settled({ status: "unidentified", reason }, "unidentified", reason);
+  }
+  const outcome = await accruePoints(deps, {
+    tenantId,
+    actor: posActor,
+    idempotencyKey: idempotencyKey(event.integration_id, event.external_id),
+    input: {
+      guestId,
+      amountMinor: check.amountMinor,
+      currency: check.currency,
+      ...(event.restaurant_id ? { restaurantId: event.restaurant_id } : {}),
+      integrationId: event.integration_id,
+      externalId: event.external_id,
+      closedAt: new Date(check.closedAt),
+      items: check.items,
+    },
+  });
+  const { checkId, pointsDelta } = outcome.result;
+  return settled({ status: "processed", checkId, guestId, pointsDelta }, "processed", null, checkId, guestId);
+}
+
+/** applyClaimed, with what went wrong settled: rejected, dead, or left to retry. */
+async function processClaimed(
+  deps: EngineDeps,
+  tenantId: string,
+  claimed: Claimed,
+  options: ProcessOptions,
+): Promise<Result> {
+  const { event } = claimed;
+  const settled = settlerFor(event);
   try {
-    if (event.kind === "sale") {
-      const guestId = event.guest_id ?? lookup?.guestId ?? null;
-      if (!guestId) {
-        const reason = lookup && lookup.guestId === null ? lookup.reason : "No guest was identified.";
-        return settled({ status: "unidentified", reason }, "unidentified", reason);
-      }
-      const outcome = await accruePoints(deps, {
-        tenantId,
-        actor: posActor,
-        idempotencyKey: idempotencyKey(event.integration_id, event.external_id),
-        input: {
-          guestId,
-          amountMinor: check.amountMinor,
-          currency: check.currency,
-          ...(event.restaurant_id ? { restaurantId: event.restaurant_id } : {}),
-          integrationId: event.integration_id,
-          externalId: event.external_id,
-          closedAt: new Date(check.closedAt),
-          items: check.items,
-        },
-      });
-      const { checkId, pointsDelta } = outcome.result;
-      return settled({ status: "processed", checkId, guestId, pointsDelta }, "processed", null, checkId, guestId);
-    }
-    return await processRefund(deps, tenantId, event, check, settled);
+    return await applyClaimed(deps, tenantId, claimed);
   } catch (error) {
     if (isServiceError(error) && error.code !== "UNAVAILABLE") {
       return settled({ status: "rejected", reason: error.message }, "rejected", error.message);
@@ -215,7 +282,7 @@ async function processRefund(
   event: ClaimedEvent,
   check: PosCheck,
   settled: Settled,
-): Promise<{ outcome: ProcessOutcome; settlement: Settlement }> {
+): Promise<Result> {
   const refundOf = event.refund_of ?? "";
   const sale = await deps.db.withTenantClient(tenantId, (client) => findSale(client, event.integration_id, refundOf));
   if (!sale.checkId) {
