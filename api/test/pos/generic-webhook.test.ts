@@ -280,6 +280,35 @@ describe("processing", () => {
     expect(await balanceOf(test, world.tenantId, guestId)).toBe(0);
   });
 
+  it("credits a batch together, and check by check when one of them is refused", async () => {
+    const { processPosEvents } = await import("../../src/core/pos/process-event.ts");
+    const guestId = await addGuest(test, world.tenantId, "+79000000107");
+    const good = [1, 2, 3].map((n) => saleCheck({ amountMinor: 20_000 * n, guest: { phone: "+79000000107" } }));
+    const foreign = saleCheck({ currency: "EUR", guest: { phone: "+79000000107" } });
+    for (const check of [...good, foreign]) await postCheck(test, pos.integrationId, pos.secret, check);
+    const ids = await Promise.all([...good, foreign].map((check) => storedId(check.externalId)));
+    const outcomes = await processPosEvents(engine, world.tenantId, ids, { maxAttempts: 3 });
+    expect([...outcomes.values()].map((outcome) => outcome.status).sort()).toEqual([
+      "processed",
+      "processed",
+      "processed",
+      "rejected",
+    ]);
+    // 5 % of 200, 400 and 600.00.
+    expect(await balanceOf(test, world.tenantId, guestId)).toBe(60);
+
+    const batch = [1, 2].map((n) => saleCheck({ amountMinor: 100_000 * n, guest: { phone: "+79000000107" } }));
+    for (const check of batch) await postCheck(test, pos.integrationId, pos.secret, check);
+    const together = await processPosEvents(
+      engine,
+      world.tenantId,
+      await Promise.all(batch.map((check) => storedId(check.externalId))),
+      { maxAttempts: 3 },
+    );
+    expect([...together.values()].map((outcome) => outcome.status)).toEqual(["processed", "processed"]);
+    expect(await balanceOf(test, world.tenantId, guestId)).toBe(210);
+  });
+
   it("rejects a check in another currency than the program's, with the reason", async () => {
     const check = saleCheck({ currency: "EUR", guest: { phone: "+79000000101" } });
     await postCheck(test, pos.integrationId, pos.secret, check);
