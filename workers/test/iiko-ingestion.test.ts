@@ -126,8 +126,18 @@ describe("polling deliveries/by_revision", () => {
     await processReceived();
     expect(await balanceOf(test, world.tenantId, guestId)).toBe(200);
 
-    // The cursor moved: nothing new, nothing stored.
+    // The cursor moved: nothing new, nothing stored; the status page shows where polling stands.
     expect(await poll()).toMatchObject({ orders: 0, stored: 0, revision });
+    const page = await test.app.request("/api/v1/integrations", {
+      headers: { Authorization: `Bearer ${await world.tokenFor("manager")}` },
+    });
+    const { integrations } = (await page.json()) as {
+      integrations: { id: string; polling: { revision: number; lastPolledAt: string | null } | null }[];
+    };
+    expect(integrations.find((one) => one.id === pos.integrationId)?.polling).toEqual({
+      revision,
+      lastPolledAt: expect.any(String),
+    });
     const [, byRevision] = iiko.requests.filter((request) => request.path.endsWith("by_revision")).slice(-2);
     expect(byRevision?.body).toMatchObject({ startRevision: revision });
   });

@@ -25,6 +25,8 @@ export interface IntegrationStatus {
   lastError: { at: string; message: string } | null;
   counts: Record<PosEventStatus, number>;
   previousSecretValidUntil: string | null;
+  /** iiko: where polling stands (the revision it continues from, when it last asked) */
+  polling: { revision: number; lastPolledAt: string | null } | null;
 }
 
 export interface PosEventView {
@@ -116,8 +118,11 @@ export async function integrationStatuses(deps: EngineDeps, tenantId: string): P
       last_error: string | null;
       last_error_at: Date | null;
       previous_secret_valid_until: Date | null;
+      revision: string | null;
+      last_polled_at: string | null;
     }>(
-      `SELECT id, kind, name, is_active, restaurant_id, last_error, last_error_at, previous_secret_valid_until
+      `SELECT id, kind, name, is_active, restaurant_id, last_error, last_error_at, previous_secret_valid_until,
+              config->>'revision' AS revision, config->>'lastPolledAt' AS last_polled_at
          FROM pos_integrations WHERE tenant_id = app_current_tenant() ORDER BY created_at`,
     );
     const statuses: IntegrationStatus[] = [];
@@ -137,6 +142,8 @@ async function statusOf(
     last_error: string | null;
     last_error_at: Date | null;
     previous_secret_valid_until: Date | null;
+    revision: string | null;
+    last_polled_at: string | null;
   },
 ): Promise<IntegrationStatus> {
   const counts = await client.query<{ status: PosEventStatus; n: string }>(
@@ -174,6 +181,7 @@ async function statusOf(
     lastError: candidates[0] ? { at: candidates[0].at.toISOString(), message: candidates[0].message } : null,
     counts: allCounts,
     previousSecretValidUntil: row.previous_secret_valid_until?.toISOString() ?? null,
+    polling: row.kind === "iiko" ? { revision: Number(row.revision ?? 0), lastPolledAt: row.last_polled_at } : null,
   };
 }
 

@@ -40,6 +40,7 @@ const integrationStatusSchema = z
     lastError: z.object({ at: z.string(), message: z.string() }).nullable(),
     counts: z.record(z.string(), z.number().int()),
     previousSecretValidUntil: z.string().nullable(),
+    polling: z.object({ revision: z.number().int(), lastPolledAt: z.string().nullable() }).nullable(),
   })
   .openapi("PosIntegrationStatus");
 
