@@ -107,69 +107,57 @@ function eventView(row: EventRow): PosEventView {
   };
 }
 
-export async function integrationStatuses(deps: EngineDeps, tenantId: string): Promise<IntegrationStatus[]> {
-  return deps.db.withTenantClient(tenantId, async (client) => {
-    const integrations = await client.query<{
-      id: string;
-      kind: IntegrationStatus["kind"];
-      name: string;
-      is_active: boolean;
-      restaurant_id: string | null;
-      last_error: string | null;
-      last_error_at: Date | null;
-      previous_secret_valid_until: Date | null;
-      revision: string | null;
-      last_polled_at: string | null;
-    }>(
-      `SELECT id, kind, name, is_active, restaurant_id, last_error, last_error_at, previous_secret_valid_until,
-              config->>'revision' AS revision, config->>'lastPolledAt' AS last_polled_at
-         FROM pos_integrations WHERE tenant_id = app_current_tenant() ORDER BY created_at`,
-    );
-    const statuses: IntegrationStatus[] = [];
-    for (const row of integrations.rows) statuses.push(await statusOf(client, row));
-    return statuses;
-  });
+interface IntegrationStatusRow {
+  id: string;
+  kind: IntegrationStatus["kind"];
+  name: string;
+  is_active: boolean;
+  restaurant_id: string | null;
+  last_error: string | null;
+  last_error_at: Date | null;
+  previous_secret_valid_until: Date | null;
+  revision: string | null;
+  last_polled_at: string | null;
+  counts: Record<string, number> | null;
+  last_event_at: Date | null;
+  failed_at: Date | null;
+  failed_error: string | null;
 }
 
-async function statusOf(
-  client: pg.PoolClient,
-  row: {
-    id: string;
-    kind: IntegrationStatus["kind"];
-    name: string;
-    is_active: boolean;
-    restaurant_id: string | null;
-    last_error: string | null;
-    last_error_at: Date | null;
-    previous_secret_valid_until: Date | null;
-    revision: string | null;
-    last_polled_at: string | null;
-  },
-): Promise<IntegrationStatus> {
-  const counts = await client.query<{ status: PosEventStatus; n: string }>(
-    `SELECT status, count(*) AS n FROM pos_events WHERE tenant_id = app_current_tenant() AND integration_id = $1
-      GROUP BY status`,
-    [row.id],
-  );
-  const last = await client.query<{ received_at: Date }>(
-    `SELECT received_at FROM pos_events WHERE tenant_id = app_current_tenant() AND integration_id = $1
-      ORDER BY received_at DESC LIMIT 1`,
-    [row.id],
-  );
+// Every integration with its counts, last event and last failed event, in one round trip; each
+// subquery reads one integration's slice of pos_events through its index.
+const STATUSES = `
+  SELECT i.id, i.kind, i.name, i.is_active, i.restaurant_id, i.last_error, i.last_error_at,
+         i.previous_secret_valid_until, i.config->>'revision' AS revision, i.config->>'lastPolledAt' AS last_polled_at,
+         (SELECT jsonb_object_agg(c.status, c.n) FROM (
+            SELECT status, count(*) AS n FROM pos_events e
+             WHERE e.tenant_id = i.tenant_id AND e.integration_id = i.id GROUP BY status) AS c) AS counts,
+         (SELECT max(received_at) FROM pos_events e WHERE e.tenant_id = i.tenant_id AND e.integration_id = i.id)
+           AS last_event_at,
+         f.updated_at AS failed_at, f.last_error AS failed_error
+    FROM pos_integrations i
+    LEFT JOIN LATERAL (
+      SELECT updated_at, last_error FROM pos_events e
+       WHERE e.tenant_id = i.tenant_id AND e.integration_id = i.id AND e.status IN ('rejected', 'dead')
+       ORDER BY updated_at DESC LIMIT 1) AS f ON true
+   WHERE i.tenant_id = app_current_tenant()
+   ORDER BY i.created_at`;
+
+export async function integrationStatuses(deps: EngineDeps, tenantId: string): Promise<IntegrationStatus[]> {
+  const { rows } = await deps.db.withTenantClient(tenantId, (client) => client.query<IntegrationStatusRow>(STATUSES));
+  return rows.map(statusOf);
+}
+
+function statusOf(row: IntegrationStatusRow): IntegrationStatus {
   // The latest failure is either the integration's own (e.g. iiko refused the polling login) or
   // the latest event that was rejected or died.
-  const failed = await client.query<{ updated_at: Date; last_error: string }>(
-    `SELECT updated_at, last_error FROM pos_events
-      WHERE tenant_id = app_current_tenant() AND integration_id = $1 AND status IN ('rejected', 'dead')
-      ORDER BY updated_at DESC LIMIT 1`,
-    [row.id],
-  );
   const candidates = [
     ...(row.last_error && row.last_error_at ? [{ at: row.last_error_at, message: row.last_error }] : []),
-    ...failed.rows.map((event) => ({ at: event.updated_at, message: event.last_error })),
+    ...(row.failed_at && row.failed_error ? [{ at: row.failed_at, message: row.failed_error }] : []),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
-  const allCounts = Object.fromEntries(posEventStatuses.map((status) => [status, 0])) as Record<PosEventStatus, number>;
-  for (const count of counts.rows) allCounts[count.status] = Number(count.n);
+  const counts = Object.fromEntries(
+    posEventStatuses.map((status) => [status, Number(row.counts?.[status] ?? 0)]),
+  ) as Record<PosEventStatus, number>;
   return {
     id: row.id,
     kind: row.kind,
@@ -177,9 +165,9 @@ async function statusOf(
     isActive: row.is_active,
     restaurantId: row.restaurant_id,
     endpoints: integrationEndpoints(row.kind, row.id, "<token>"),
-    lastEventAt: last.rows[0]?.received_at.toISOString() ?? null,
+    lastEventAt: row.last_event_at?.toISOString() ?? null,
     lastError: candidates[0] ? { at: candidates[0].at.toISOString(), message: candidates[0].message } : null,
-    counts: allCounts,
+    counts,
     previousSecretValidUntil: row.previous_secret_valid_until?.toISOString() ?? null,
     polling: row.kind === "iiko" ? { revision: Number(row.revision ?? 0), lastPolledAt: row.last_polled_at } : null,
   };

@@ -233,14 +233,21 @@ async function applyClaimed(deps: EngineDeps, tenantId: string, claimed: Claimed
       amountMinor: check.amountMinor,
       currency: check.currency,
       ...(event.restaurant_id ? { restaurantId: event.restaurant_id } : {}),
-      integrationId: event.integration_id,
-      externalId: event.external_id,
-      closedAt: new Date(check.closedAt),
-      items: check.items,
+      ...posOrigin(event, check),
     },
   });
   const { checkId, pointsDelta } = outcome.result;
   return settled({ status: "processed", checkId, guestId, pointsDelta }, "processed", null, checkId, guestId);
+}
+
+/** Where a check the engine writes came from: the POS's integration, its id, time and lines. */
+function posOrigin(event: ClaimedEvent, check: PosCheck) {
+  return {
+    integrationId: event.integration_id,
+    externalId: event.external_id,
+    closedAt: new Date(check.closedAt),
+    items: check.items,
+  };
 }
 
 /** applyClaimed, with what went wrong settled: rejected, dead, or left to retry. */
@@ -299,10 +306,7 @@ async function processRefund(
       checkId: sale.checkId,
       amountMinor: check.amountMinor,
       reason: "refund from the POS",
-      integrationId: event.integration_id,
-      externalId: event.external_id,
-      closedAt: new Date(check.closedAt),
-      items: check.items,
+      ...posOrigin(event, check),
     },
   });
   const { checkId, guestId, pointsDelta } = outcome.result;
