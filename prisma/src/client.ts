@@ -34,6 +34,12 @@ export interface Db {
    * same way: BEGIN, app.tenant_id for this transaction only, COMMIT or ROLLBACK.
    */
   withTenantClient<T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+  /**
+   * A transaction with no tenant set, for the few platform tables the application role writes
+   * before anyone knows the tenant (YooKassa's notifications, see billing). Every tenant table
+   * shows nothing here: row-level security has no tenant to match.
+   */
+  withoutTenant<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   /** The id of the tenant with this slug, or null. Needs no tenant set. */
   tenantIdBySlug(slug: string): Promise<string | null>;
   /** The tenants where this e-mail belongs to an active staff member (for sign-in). */
@@ -103,6 +109,21 @@ export function createDbOnPool(pool: pg.Pool): Db {
         // the trips before it are what is left to save. Safe to inline: assertTenantId checked
         // that this is a bare UUID.
         await client.query(`BEGIN; SET LOCAL app.tenant_id = '${tenantId}'`);
+        const result = await work(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+
+    async withoutTenant(work) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
         const result = await work(client);
         await client.query("COMMIT");
         return result;

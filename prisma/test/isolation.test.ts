@@ -11,6 +11,10 @@ import { writeTenantRows } from "./fixtures/tenant-rows.ts";
 /** Tables that hold no tenant's data. Adding one here needs a reason next to it. */
 const GLOBAL_TABLES = [
   "_prisma_migrations", // migration bookkeeping, readable by the services, never written by them
+  "plans", // the platform's price list, the same for every tenant; the services may only read it
+  // YooKassa's notifications arrive before anyone knows their tenant (it is learnt from the
+  // re-fetched payment); the API may only insert and read them, the workers settle them
+  "billing_notifications",
 ];
 
 interface TableInfo {

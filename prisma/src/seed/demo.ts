@@ -91,17 +91,38 @@ export async function seedDemo(db: Db, secrets: SecretBox, options: DemoSeedOpti
     async (tx) => {
       if (existing) {
         await refreshCredentials(tx, credentials);
+        await ensureDemoSubscription(tx, tenantId, options.now ?? new Date());
         return { tenantId, created: false, guests: await tx.guest.count() };
       }
       await createStructure(tx, {
         ...credentials,
         webhookSecret: secrets.encrypt(randomBytes(32).toString("base64url"), secretContext.botWebhookSecret(tenantId)),
       });
+      await ensureDemoSubscription(tx, tenantId, options.now ?? new Date());
       const guests = await createGuests(tx, tenantId, options.guestCount, options.now ?? new Date());
       return { tenantId, created: true, guests };
     },
     { timeoutMs: 300_000 },
   );
+}
+
+/**
+ * The demo business pays for the Business plan for a year, so trying the product is not cut
+ * short by the trial's limits (one restaurant; the demo has two). A subscription already there
+ * is left as it is: whoever plays with billing locally keeps what they did.
+ */
+async function ensureDemoSubscription(tx: TenantTx, tenantId: string, now: Date): Promise<void> {
+  await tx.subscription.upsert({
+    where: { tenantId },
+    create: {
+      tenantId,
+      planId: "business",
+      status: "active",
+      currentPeriodStart: now,
+      currentPeriodEnd: new Date(now.getTime() + 365 * 86_400_000),
+    },
+    update: {},
+  });
 }
 
 interface Credentials {
