@@ -1,4 +1,5 @@
 export * from "./contracts.ts";
+export * from "./csv.ts";
 export * from "./env.ts";
 export * from "./errors.ts";
 export * from "./levels.ts";
