@@ -1,0 +1,66 @@
+// What the owner's billing page shows: the subscription, its plan and limits, what the business
+// uses of them, and the state the admin view turns into a banner (past due, grace, restricted).
+import type { SubscriptionModel, TenantTx } from "@maxl/db";
+import type { EngineDeps } from "../context.ts";
+import { type PlanView, planView } from "./plans.ts";
+import { lockSubscription } from "./subscription-state.ts";
+
+export interface SubscriptionView {
+  status: SubscriptionModel["status"];
+  tenantStatus: "active" | "restricted" | "suspended";
+  plan: PlanView;
+  nextPlan: PlanView | null;
+  currentPeriodStart: string;
+  currentPeriodEnd: string;
+  cancelAtPeriodEnd: boolean;
+  paymentMethod: { title: string | null } | null;
+  graceUntil: string | null;
+  renewal: { failedAttempts: number; nextAttemptAt: string | null };
+  usage: { restaurants: number; activeStaff: number; guests: number; broadcastsThisMonth: number };
+  /** what the admin view should warn about, if anything */
+  notice: "trial_ending" | "payment_failed" | "past_due" | "restricted" | "canceled" | "cancel_scheduled" | null;
+}
+
+function noticeFor(sub: SubscriptionModel, now: Date): SubscriptionView["notice"] {
+  if (sub.status === "restricted") return "restricted";
+  if (sub.status === "canceled") return "canceled";
+  if (sub.status === "past_due") return "past_due";
+  if (sub.renewalAttempts > 0) return "payment_failed";
+  if (sub.cancelAtPeriodEnd) return "cancel_scheduled";
+  if (sub.status === "trialing" && sub.currentPeriodEnd.getTime() - now.getTime() < 3 * 86_400_000) {
+    return "trial_ending";
+  }
+  return null;
+}
+
+async function viewIn(tx: TenantTx, tenantId: string, now: Date): Promise<SubscriptionView> {
+  const sub = await lockSubscription(tx, tenantId);
+  const [plan, nextPlan, tenant, restaurants, activeStaff, guests] = await Promise.all([
+    tx.plan.findUniqueOrThrow({ where: { id: sub.planId } }),
+    sub.nextPlanId ? tx.plan.findUnique({ where: { id: sub.nextPlanId } }) : null,
+    tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { status: true } }),
+    tx.restaurant.count({ where: { tenantId, isActive: true } }),
+    tx.staffUser.count({ where: { tenantId, isActive: true } }),
+    tx.guest.count({ where: { tenantId } }),
+  ]);
+  return {
+    status: sub.status,
+    tenantStatus: tenant.status,
+    plan: planView(plan),
+    nextPlan: nextPlan ? planView(nextPlan) : null,
+    currentPeriodStart: sub.currentPeriodStart.toISOString(),
+    currentPeriodEnd: sub.currentPeriodEnd.toISOString(),
+    cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+    paymentMethod: sub.paymentMethodId ? { title: sub.paymentMethodTitle } : null,
+    graceUntil: sub.graceUntil?.toISOString() ?? null,
+    renewal: { failedAttempts: sub.renewalAttempts, nextAttemptAt: sub.nextRenewalAt?.toISOString() ?? null },
+    // broadcasts arrive with campaigns; until then nothing is counted against the plan
+    usage: { restaurants, activeStaff, guests, broadcastsThisMonth: 0 },
+    notice: noticeFor(sub, now),
+  };
+}
+
+/** The billing page's data; creates the trial subscription row the first time (see subscription-state.ts). */
+export async function currentSubscription(deps: EngineDeps, tenantId: string): Promise<SubscriptionView> {
+  return deps.db.withTenant(tenantId, (tx) => viewIn(tx, tenantId, deps.clock()));
+}
