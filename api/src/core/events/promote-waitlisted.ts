@@ -1,0 +1,96 @@
+// When a place frees up (a guest cancels, staff raise the capacity) the waitlist moves up in the
+// order guests joined it, in the transaction that freed the place and under the event's lock.
+// A promoted guest pays the price then. One who cannot pay any more (balance too low) is taken
+// off the waitlist and told so, and the next guest gets the place: keeping them would block the
+// queue, and retrying them on every later cancellation would only repeat the message.
+import { isServiceError } from "@maxl/shared";
+import type pg from "pg";
+import { uuidv7 } from "uuidv7";
+import type { Actor, EngineDeps } from "../context.ts";
+import { payForEventIn } from "../loyalty/event-points.ts";
+import { type EventRow, eventFacts, writeGuestEvent } from "./event-rows.ts";
+
+export interface Promotion {
+  promoted: string[];
+  dropped: string[];
+}
+
+export async function promoteWaitlisted(
+  client: pg.PoolClient,
+  deps: EngineDeps,
+  tenantId: string,
+  event: EventRow,
+  actor: Actor,
+  at: Date,
+): Promise<Promotion> {
+  const outcome: Promotion = { promoted: [], dropped: [] };
+  if (event.status !== "published" || event.starts_at <= at) return outcome;
+  let registered = event.registered_count;
+  while (registered < event.capacity) {
+    const { rows } = await client.query<{ id: string; guest_id: string }>(
+      `SELECT id, guest_id FROM event_registrations
+        WHERE tenant_id = app_current_tenant() AND event_id = $1 AND status = 'waitlisted'
+        ORDER BY created_at, id LIMIT 1`,
+      [event.id],
+    );
+    const next = rows[0];
+    if (!next) break;
+    let paymentId: string | null = null;
+    let balance: number | null = null;
+    if (event.price_points > 0) {
+      try {
+        const paid = await payForEventIn(client, deps, {
+          tenantId,
+          guestId: next.guest_id,
+          actor,
+          idempotencyKey: `event-pay:${next.id}:promoted:${uuidv7()}`,
+          eventId: event.id,
+          eventTitle: event.title,
+          points: event.price_points,
+          at,
+        });
+        paymentId = paid.result.operationId;
+        balance = paid.result.balance;
+      } catch (error) {
+        // Thrown before anything was written: the transaction is intact.
+        if (!isServiceError(error) || error.key !== "error-event-not-enough-points") throw error;
+        await client.query(
+          `UPDATE event_registrations SET status = 'cancelled', cancelled_at = $2, updated_at = $2
+            WHERE tenant_id = app_current_tenant() AND id = $1`,
+          [next.id, at],
+        );
+        await writeGuestEvent(
+          client,
+          "event.waitlist_dropped",
+          { guestId: next.guest_id, registrationId: next.id, ...eventFacts(event), at: at.toISOString() },
+          at,
+        );
+        outcome.dropped.push(next.id);
+        continue;
+      }
+    }
+    await client.query(
+      `UPDATE event_registrations
+          SET status = 'registered', promoted_at = $2, payment_operation_id = $3, refund_operation_id = NULL,
+              updated_at = $2
+        WHERE tenant_id = app_current_tenant() AND id = $1`,
+      [next.id, at, paymentId],
+    );
+    registered += 1;
+    await writeGuestEvent(
+      client,
+      "event.promoted",
+      { guestId: next.guest_id, registrationId: next.id, ...eventFacts(event), balance, at: at.toISOString() },
+      at,
+    );
+    outcome.promoted.push(next.id);
+  }
+  if (registered !== event.registered_count) {
+    await client.query(
+      "UPDATE events SET registered_count = $2, updated_at = $3 WHERE tenant_id = app_current_tenant() AND id = $1",
+      [event.id, registered, at],
+    );
+    event.registered_count = registered;
+  }
+  return outcome;
+}

@@ -1,0 +1,61 @@
+// Reminders: a day and an hour before a published event starts, every registered guest gets an
+// event.reminder through the outbox. The mark is set in the transaction that writes the
+// reminders, on the event's locked row and only where it is still unset, so a job that runs twice
+// or two workers racing send each reminder once (the outbox's dedupe key is a second guard).
+// An event published less than an hour ahead gets only the hour reminder.
+import type pg from "pg";
+import type { EngineDeps } from "../context.ts";
+import { finishPastEvents } from "./finish-event.ts";
+
+export interface ScheduleRun {
+  dayReminders: number;
+  hourReminders: number;
+  finished: number;
+}
+
+async function remind(client: pg.PoolClient, kind: "day" | "hour", at: Date): Promise<number> {
+  const [mark, window] = kind === "hour" ? ["hour_reminder_sent_at", "1 hour"] : ["day_reminder_sent_at", "24 hours"];
+  const { rows: events } = await client.query<{ id: string }>(
+    `SELECT id FROM events
+      WHERE tenant_id = app_current_tenant() AND status = 'published' AND ${mark} IS NULL
+        AND starts_at > $1 AND starts_at <= $1::timestamptz + interval '${window}'
+      ORDER BY id
+        FOR UPDATE`,
+    [at],
+  );
+  let sent = 0;
+  for (const event of events) {
+    // Re-read under the lock: a racing run may have set the mark meanwhile.
+    const { rowCount } = await client.query(
+      `UPDATE events SET ${mark} = $2${kind === "hour" ? ", day_reminder_sent_at = coalesce(day_reminder_sent_at, $2)" : ""}
+        WHERE tenant_id = app_current_tenant() AND id = $1 AND ${mark} IS NULL`,
+      [event.id, at],
+    );
+    if (!rowCount) continue;
+    const inserted = await client.query(
+      `INSERT INTO outbox_events (tenant_id, type, payload, dedupe_key, created_at)
+       SELECT app_current_tenant(), 'event.reminder',
+              jsonb_build_object('guestId', r.guest_id, 'registrationId', r.id, 'eventId', e.id, 'title', e.title,
+                                 'startsAt', to_char(e.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                                 'pricePoints', e.price_points, 'kind', $2::text),
+              'event.reminder:' || e.id || ':' || $2::text || ':' || r.guest_id, $3
+         FROM event_registrations r
+         JOIN events e ON e.tenant_id = r.tenant_id AND e.id = r.event_id
+        WHERE r.tenant_id = app_current_tenant() AND r.event_id = $1 AND r.status = 'registered'
+       ON CONFLICT (tenant_id, dedupe_key) DO NOTHING`,
+      [event.id, kind, at],
+    );
+    sent += inserted.rowCount ?? 0;
+  }
+  return sent;
+}
+
+export async function sendEventReminders(deps: EngineDeps, tenantId: string): Promise<ScheduleRun> {
+  const at = deps.clock();
+  const reminders = await deps.db.withTenantClient(tenantId, async (client) => {
+    const hourReminders = await remind(client, "hour", at);
+    const dayReminders = await remind(client, "day", at);
+    return { hourReminders, dayReminders };
+  });
+  return { ...reminders, finished: await finishPastEvents(deps, tenantId) };
+}

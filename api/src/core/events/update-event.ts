@@ -1,0 +1,78 @@
+// Update: staff change a draft or published event. A smaller capacity may not drop below the
+// places taken; a larger one moves the waitlist up at once. Cancelled and finished events stay
+// as they ended.
+import { ServiceError } from "@maxl/shared";
+import type { EngineDeps } from "../context.ts";
+import { restaurantScope } from "../staff/restaurant-scope.ts";
+import type { StaffCall } from "./create-event.ts";
+import { assertEventInScope, lockEvent, readEvent, type StaffEventView, writeEventAudit } from "./event-rows.ts";
+import { promoteWaitlisted } from "./promote-waitlisted.ts";
+import type { UpdateEventInput } from "./schemas.ts";
+import { validateEvent } from "./validate-event.ts";
+
+export async function updateEvent(
+  deps: EngineDeps,
+  call: StaffCall<UpdateEventInput> & { eventId: string },
+): Promise<StaffEventView> {
+  const { tenantId, actor, input, eventId } = call;
+  const at = deps.clock();
+  const scope = await restaurantScope(deps, { tenantId, staffId: actor.staffId, role: actor.role });
+  return deps.db.withTenantClient(tenantId, async (client) => {
+    const event = await lockEvent(client, eventId);
+    assertEventInScope(scope, event.restaurant_id);
+    if (event.status === "cancelled" || event.status === "finished") {
+      throw new ServiceError("CONFLICT", `This event is ${event.status}; it can no longer be changed.`, {
+        key: "error-event-closed",
+      });
+    }
+    const shape = {
+      restaurantId: input.restaurantId === undefined ? event.restaurant_id : input.restaurantId,
+      startsAt: input.startsAt ? new Date(input.startsAt) : event.starts_at,
+      endsAt: input.endsAt ? new Date(input.endsAt) : event.ends_at,
+      capacity: input.capacity ?? event.capacity,
+      minLevelId: input.minLevelId === undefined ? event.min_level_id : input.minLevelId,
+      registrationDeadline:
+        input.registrationDeadline === undefined
+          ? event.registration_deadline
+          : input.registrationDeadline === null
+            ? null
+            : new Date(input.registrationDeadline),
+    };
+    await validateEvent(client, shape, event.registered_count, scope);
+    const before = await readEvent(client, eventId);
+    await client.query(
+      `UPDATE events
+          SET restaurant_id = $2, title = $3, description = $4, starts_at = $5, ends_at = $6, capacity = $7,
+              min_level_id = $8, price_points = $9, attendance_bonus_points = $10, registration_deadline = $11,
+              updated_at = $12,
+              -- a new start time deserves new reminders
+              day_reminder_sent_at = CASE WHEN starts_at = $5 THEN day_reminder_sent_at END,
+              hour_reminder_sent_at = CASE WHEN starts_at = $5 THEN hour_reminder_sent_at END
+        WHERE tenant_id = app_current_tenant() AND id = $1`,
+      [
+        eventId,
+        shape.restaurantId,
+        input.title ?? event.title,
+        input.description ?? event.description,
+        shape.startsAt,
+        shape.endsAt,
+        shape.capacity,
+        shape.minLevelId,
+        input.pricePoints ?? event.price_points,
+        input.attendanceBonusPoints ?? event.attendance_bonus_points,
+        shape.registrationDeadline,
+        at,
+      ],
+    );
+    if (shape.capacity > event.capacity) {
+      await promoteWaitlisted(client, deps, tenantId, { ...event, capacity: shape.capacity }, actor, at);
+    }
+    const after = await readEvent(client, eventId);
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const field of Object.keys(input) as (keyof StaffEventView)[]) {
+      if (before[field] !== after[field]) changes[field] = { from: before[field], to: after[field] };
+    }
+    await writeEventAudit(client, actor, at, "event.updated", eventId, changes);
+    return after;
+  });
+}

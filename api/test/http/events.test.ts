@@ -1,0 +1,350 @@
+// Restaurant events end to end over HTTP: staff create and publish, guests register from the Mini
+// App (paying in points, or joining the waitlist), places are never oversold, cancellations give
+// back exactly the lots spent and move the waitlist up, check-in credits the bonus once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngineDeps } from "../../src/core/context.ts";
+import { sendEventReminders } from "../../src/core/events/send-reminders.ts";
+import { createTestApp, type TestApp } from "../support.ts";
+import { buildWorld, json, key, type World } from "./world.ts";
+
+let test: TestApp;
+let world: World;
+let other: World;
+const clock = { now: new Date("2026-12-01T09:00:00Z") };
+const hours = (n: number) => new Date(clock.now.getTime() + n * 3_600_000).toISOString();
+
+beforeAll(async () => {
+  test = await createTestApp({ clock: () => clock.now, env: { RATE_LIMIT_PER_MINUTE: "100000" } });
+  world = await buildWorld(test, () => clock.now);
+  other = await buildWorld(test, () => clock.now);
+});
+afterAll(() => test.close());
+
+let userSerial = 7_700_000;
+const staff = async (w: World, role: "owner" | "manager" | "cashier", path: string, init: RequestInit = {}) =>
+  test.app.request(path, {
+    ...init,
+    headers: { Authorization: `Bearer ${await w.tokenFor(role)}`, "Content-Type": "application/json", ...init.headers },
+  });
+
+interface Guest {
+  id: string;
+  user: { id: number; first_name: string; language_code: string };
+  world: World;
+}
+async function newGuest(w: World = world, name = "Анна"): Promise<Guest> {
+  userSerial += 1;
+  const user = { id: userSerial, first_name: name, language_code: "ru" };
+  const initData = w.initData(user);
+  const card = (await (
+    await test.app.request("/api/v1/me/card", { headers: { Authorization: `tma ${initData}`, "X-Tenant": w.slug } })
+  ).json()) as { guest: { id: string } };
+  return { id: card.guest.id, user, world: w };
+}
+const asGuest = (g: Guest, path: string, method = "GET", w: World = world) =>
+  test.app.request(path, {
+    method,
+    // Signed now, at the test's clock: launch data older than a day is refused.
+    headers: {
+      Authorization: `tma ${g.world.initData(g.user)}`,
+      "X-Tenant": w.slug,
+      ...(method === "POST" ? key() : {}),
+    },
+  });
+
+async function givePoints(guestId: string, points: number) {
+  const response = await staff(world, "manager", `/api/v1/guests/${guestId}/adjustments`, {
+    ...json({ points, reason: "test" }, key()),
+  });
+  expect(response.status).toBe(201);
+}
+
+async function publishedEvent(fields: Record<string, unknown> = {}, w: World = world): Promise<string> {
+  const created = await staff(w, "manager", "/api/v1/events", {
+    ...json({ title: "Wine evening", startsAt: hours(48), endsAt: hours(51), capacity: 10, ...fields }),
+  });
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  expect((await staff(w, "manager", `/api/v1/events/${id}/publish`, { method: "POST" })).status).toBe(200);
+  return id;
+}
+
+const lotsOf = (guestId: string) =>
+  test.db.withTenant(world.tenantId, (tx) =>
+    tx.pointLot.findMany({
+      where: { guestId },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, remainingPoints: true },
+    }),
+  );
+const outbox = (type: string) =>
+  test.db.withTenant(world.tenantId, (tx) => tx.outboxEvent.findMany({ where: { type }, orderBy: { id: "asc" } }));
+
+describe("staff manage events", () => {
+  it("creates a draft, refuses inconsistent fields with field errors, publishes, and audits each step", async () => {
+    const bad = await staff(world, "manager", "/api/v1/events", {
+      ...json({
+        title: "Chef's dinner",
+        startsAt: "2026-12-05T19:00:00+03:00",
+        endsAt: "2026-12-05T18:00:00+03:00",
+        registrationDeadline: "2026-12-06T10:00:00+03:00",
+        capacity: 5,
+        minLevelId: "00000000-0000-7000-8000-000000000000",
+      }),
+    });
+    expect(bad.status).toBe(422);
+    const problem = (await bad.json()) as { errors: { path: string }[] };
+    expect(problem.errors.map((error) => error.path).sort()).toEqual(["endsAt", "minLevelId", "registrationDeadline"]);
+
+    const created = await staff(world, "manager", "/api/v1/events", {
+      ...json({
+        title: "Chef's dinner",
+        startsAt: "2026-12-05T19:00:00+03:00",
+        endsAt: "2026-12-05T22:00:00+03:00",
+        capacity: 5,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const event = (await created.json()) as { id: string; status: string; startsAt: string };
+    expect(event).toMatchObject({ status: "draft", startsAt: "2026-12-05T16:00:00.000Z" });
+    expect((await staff(world, "cashier", "/api/v1/events", { ...json({ title: "x" }) })).status).toBe(403);
+
+    const published = await staff(world, "manager", `/api/v1/events/${event.id}/publish`, { method: "POST" });
+    expect(((await published.json()) as { status: string }).status).toBe("published");
+    const listed = (await (await staff(world, "cashier", "/api/v1/events")).json()) as { events: { id: string }[] };
+    expect(listed.events.map((one) => one.id)).toContain(event.id);
+
+    const audit = await test.db.withTenant(world.tenantId, (tx) =>
+      tx.auditLogEntry.findMany({ where: { entityType: "event", entityId: event.id }, orderBy: { id: "asc" } }),
+    );
+    expect(audit.map((row) => row.action)).toEqual(["event.created", "event.published"]);
+  });
+
+  it("keeps another tenant's staff and guests away from the event", async () => {
+    const id = await publishedEvent();
+    expect((await staff(other, "owner", `/api/v1/events/${id}`)).status).toBe(404);
+    expect((await staff(other, "owner", `/api/v1/events/${id}/cancel`, { ...json({ reason: "x" }) })).status).toBe(404);
+    const stranger = await newGuest(other);
+    expect((await asGuest(stranger, `/api/v1/me/events/${id}/registration`, "POST", other)).status).toBe(404);
+  });
+
+  it("stores a cover and serves it publicly with caching headers", async () => {
+    const id = await publishedEvent();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const wrong = await staff(world, "manager", `/api/v1/events/${id}/cover`, {
+      method: "PUT",
+      body: png,
+      headers: { "Content-Type": "image/jpeg" },
+    });
+    expect(wrong.status).toBe(422);
+    const put = await staff(world, "manager", `/api/v1/events/${id}/cover`, {
+      method: "PUT",
+      body: png,
+      headers: { "Content-Type": "image/png" },
+    });
+    expect(put.status).toBe(200);
+    const got = await test.app.request(`/api/v1/events/${id}/cover?tenant=${world.slug}`);
+    expect(got.status).toBe(200);
+    expect(got.headers.get("content-type")).toBe("image/png");
+    expect(got.headers.get("cache-control")).toContain("public");
+    expect(new Uint8Array(await got.arrayBuffer())).toEqual(png);
+    const etag = got.headers.get("etag") ?? "";
+    expect(
+      (
+        await test.app.request(`/api/v1/events/${id}/cover?tenant=${world.slug}`, {
+          headers: { "If-None-Match": etag },
+        })
+      ).status,
+    ).toBe(304);
+    expect((await test.app.request(`/api/v1/events/${id}/cover?tenant=${other.slug}`)).status).toBe(404);
+  });
+});
+
+describe("guests register", () => {
+  it("never oversells: 50 guests at once for 10 places gives 10 registered and 40 waitlisted", async () => {
+    const id = await publishedEvent({ capacity: 10 });
+    const guests = await Promise.all(Array.from({ length: 50 }, () => newGuest()));
+    const answers = await Promise.all(guests.map((g) => asGuest(g, `/api/v1/me/events/${id}/registration`, "POST")));
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    const statuses = await Promise.all(
+      answers.map(async (a) => ((await a.json()) as { my: { status: string } }).my.status),
+    );
+    expect(statuses.filter((s) => s === "registered")).toHaveLength(10);
+    expect(statuses.filter((s) => s === "waitlisted")).toHaveLength(40);
+    const detail = (await (await staff(world, "manager", `/api/v1/events/${id}`)).json()) as Record<string, number>;
+    expect(detail).toMatchObject({ registeredCount: 10, waitlistedCount: 40, placesLeft: 0 });
+
+    // Cancellations promote the waitlist in the order guests joined it.
+    const list = (await (await staff(world, "cashier", `/api/v1/events/${id}/registrations`)).json()) as {
+      registrations: { guest: { id: string }; status: string; waitlistPosition: number | null }[];
+    };
+    const waiting = list.registrations.filter((r) => r.status === "waitlisted").map((r) => r.guest.id);
+    const registered = list.registrations.filter((r) => r.status === "registered").map((r) => r.guest.id);
+    expect(list.registrations.filter((r) => r.status === "waitlisted").map((r) => r.waitlistPosition)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    for (const guestId of registered.slice(0, 2)) {
+      const leaver = guests.find((g) => g.id === guestId) as Guest;
+      const left = await asGuest(leaver, `/api/v1/me/events/${id}/registration`, "DELETE");
+      expect(((await left.json()) as { my: { status: string } }).my.status).toBe("cancelled");
+    }
+    const after = (await (await staff(world, "cashier", `/api/v1/events/${id}/registrations`)).json()) as typeof list;
+    const promoted = after.registrations.filter((r) => r.status === "registered").map((r) => r.guest.id);
+    expect(promoted).toHaveLength(10);
+    expect(promoted).toEqual(expect.arrayContaining(waiting.slice(0, 2)));
+    expect(promoted).not.toContain(waiting[2]);
+    const first = guests.find((g) => g.id === waiting[2]) as Guest;
+    const mine = (await (await asGuest(first, `/api/v1/me/events/${id}`)).json()) as {
+      my: { waitlistPosition: number };
+    };
+    expect(mine.my.waitlistPosition).toBe(1);
+    expect((await outbox("event.promoted")).map((e) => (e.payload as { guestId: string }).guestId)).toEqual(
+      expect.arrayContaining(waiting.slice(0, 2)),
+    );
+  }, 60_000);
+
+  it("enforces the minimum level and the deadline, with messages that say why", async () => {
+    const levels = await test.db.withTenant(world.tenantId, (tx) => tx.level.findMany({ orderBy: { rank: "asc" } }));
+    const silver = levels[1]?.id;
+    const id = await publishedEvent({ minLevelId: silver });
+    const bronze = await newGuest();
+    const refused = await asGuest(bronze, `/api/v1/me/events/${id}/registration`, "POST");
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { detail: string }).detail).toBe(
+      "This event is for guests of level Silver and above.",
+    );
+
+    const late = await publishedEvent({ registrationDeadline: hours(1) });
+    clock.now = new Date(clock.now.getTime() + 2 * 3_600_000);
+    try {
+      const closed = await asGuest(bronze, `/api/v1/me/events/${late}/registration`, "POST");
+      expect(closed.status).toBe(409);
+      expect(((await closed.json()) as { detail: string }).detail).toBe("Registration for this event has closed.");
+    } finally {
+      clock.now = new Date(clock.now.getTime() - 2 * 3_600_000);
+    }
+  });
+});
+
+describe("points", () => {
+  it("pays oldest-expiry-first and a guest's cancellation returns exactly those lots", async () => {
+    const id = await publishedEvent({ pricePoints: 300 });
+    const guest = await newGuest();
+    await givePoints(guest.id, 200);
+    clock.now = new Date(clock.now.getTime() + 86_400_000);
+    await givePoints(guest.id, 500);
+    const before = await lotsOf(guest.id);
+    const paid = await asGuest(guest, `/api/v1/me/events/${id}/registration`, "POST");
+    expect(paid.status).toBe(200);
+    const lots = await lotsOf(guest.id);
+    expect(lots.map((lot) => lot.remainingPoints)).toEqual([0, 400]);
+    const card = (await (await asGuest(guest, "/api/v1/me/card")).json()) as { balance: number };
+    expect(card.balance).toBe(400);
+
+    await asGuest(guest, `/api/v1/me/events/${id}/registration`, "DELETE");
+    expect(await lotsOf(guest.id)).toEqual(before);
+    const again = (await (await asGuest(guest, "/api/v1/me/card")).json()) as { balance: number };
+    expect(again.balance).toBe(700);
+  });
+
+  it("refuses a guest who cannot pay, and skips a promoted guest who no longer can", async () => {
+    const id = await publishedEvent({ pricePoints: 100, capacity: 1 });
+    const poor = await newGuest();
+    const refused = await asGuest(poor, `/api/v1/me/events/${id}/registration`, "POST");
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { detail: string }).detail).toBe("This event costs 100 points; the guest has 0.");
+
+    const [holder, broke, next] = [await newGuest(), await newGuest(), await newGuest()];
+    await givePoints(holder.id, 100);
+    await givePoints(next.id, 100);
+    await asGuest(holder, `/api/v1/me/events/${id}/registration`, "POST");
+    await asGuest(broke, `/api/v1/me/events/${id}/registration`, "POST");
+    await asGuest(next, `/api/v1/me/events/${id}/registration`, "POST");
+    await asGuest(holder, `/api/v1/me/events/${id}/registration`, "DELETE");
+    const brokeNow = (await (await asGuest(broke, `/api/v1/me/events/${id}`)).json()) as { my: { status: string } };
+    const nextNow = (await (await asGuest(next, `/api/v1/me/events/${id}`)).json()) as { my: { status: string } };
+    expect(brokeNow.my.status).toBe("cancelled");
+    expect(nextNow.my.status).toBe("registered");
+    expect((await outbox("event.waitlist_dropped")).map((e) => (e.payload as { guestId: string }).guestId)).toContain(
+      broke.id,
+    );
+  });
+
+  it("a cancellation by the restaurant returns every guest's points and tells everyone, once", async () => {
+    const id = await publishedEvent({ pricePoints: 150, capacity: 1 });
+    const [paying, waiting] = [await newGuest(), await newGuest()];
+    await givePoints(paying.id, 400);
+    const before = await lotsOf(paying.id);
+    await asGuest(paying, `/api/v1/me/events/${id}/registration`, "POST");
+    await asGuest(waiting, `/api/v1/me/events/${id}/registration`, "POST");
+    const cancel = () =>
+      staff(world, "manager", `/api/v1/events/${id}/cancel`, { ...json({ reason: "The chef is ill" }) });
+    const cancelled = await cancel();
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({
+      status: "cancelled",
+      registeredCount: 0,
+      cancelReason: "The chef is ill",
+    });
+    expect((await cancel()).status).toBe(200);
+    expect(await lotsOf(paying.id)).toEqual(before);
+    const told = (await outbox("event.cancelled_by_restaurant")).filter(
+      (e) => (e.payload as { eventId: string }).eventId === id,
+    );
+    expect(told.map((e) => (e.payload as { guestId: string }).guestId).sort()).toEqual([paying.id, waiting.id].sort());
+    expect(told.find((e) => (e.payload as { guestId: string }).guestId === paying.id)?.payload).toMatchObject({
+      returnedPoints: 150,
+      reason: "The chef is ill",
+    });
+  });
+});
+
+describe("check-in", () => {
+  it("marks a registered guest attended and credits the bonus once; an unregistered guest is refused", async () => {
+    const id = await publishedEvent({ attendanceBonusPoints: 50 });
+    const guest = await newGuest(world, "Анна");
+    await asGuest(guest, `/api/v1/me/events/${id}/registration`, "POST");
+    const checkIn = (body: unknown) => staff(world, "cashier", `/api/v1/events/${id}/check-in`, { ...json(body) });
+    const first = await checkIn({ guestId: guest.id });
+    expect(first.status).toBe(200);
+    const result = await first.json();
+    expect(result).toMatchObject({ guest: { id: guest.id, name: "Анна" }, bonusPoints: 50, balance: 50 });
+    const second = await checkIn({ guestId: guest.id });
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    expect(await second.json()).toEqual(result);
+    const card = (await (await asGuest(guest, "/api/v1/me/card")).json()) as { balance: number };
+    expect(card.balance).toBe(50);
+
+    const stranger = await newGuest();
+    const refused = await checkIn({ guestId: stranger.id });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { detail: string }).detail).toBe("Анна is not registered for this event.");
+    const detail = (await (await staff(world, "cashier", `/api/v1/events/${id}`)).json()) as { checkedInCount: number };
+    expect(detail.checkedInCount).toBe(1);
+  });
+});
+
+describe("reminders", () => {
+  it("sends the day and hour reminders once each, however often the job runs, and finishes past events", async () => {
+    const engine = createEngineDeps({ db: test.db, redis: test.redis, clock: () => clock.now });
+    const id = await publishedEvent({ startsAt: hours(20), endsAt: hours(22), capacity: 3 });
+    const guest = await newGuest();
+    await asGuest(guest, `/api/v1/me/events/${id}/registration`, "POST");
+    const reminders = async () =>
+      (await outbox("event.reminder")).filter((e) => (e.payload as { eventId: string }).eventId === id);
+    await Promise.all([sendEventReminders(engine, world.tenantId), sendEventReminders(engine, world.tenantId)]);
+    await sendEventReminders(engine, world.tenantId);
+    expect((await reminders()).map((e) => (e.payload as { kind: string }).kind)).toEqual(["day"]);
+    clock.now = new Date(clock.now.getTime() + 19.5 * 3_600_000);
+    try {
+      await Promise.all([sendEventReminders(engine, world.tenantId), sendEventReminders(engine, world.tenantId)]);
+      expect((await reminders()).map((e) => (e.payload as { kind: string }).kind)).toEqual(["day", "hour"]);
+      clock.now = new Date(clock.now.getTime() + 3 * 3_600_000);
+      await sendEventReminders(engine, world.tenantId);
+      const detail = (await (await staff(world, "manager", `/api/v1/events/${id}`)).json()) as { status: string };
+      expect(detail.status).toBe("finished");
+    } finally {
+      clock.now = new Date(clock.now.getTime() - 22.5 * 3_600_000);
+    }
+  });
+});
