@@ -10,7 +10,8 @@ import { levelFields } from "./level-decisions.ts";
 import { operationResult } from "./results.ts";
 import { writeOperation } from "./write-operation.ts";
 
-export type BonusReason = "welcome" | "birthday";
+// "event": attending a restaurant event (api/src/core/events/check-in.ts)
+export type BonusReason = "welcome" | "birthday" | "event";
 
 export interface BonusRequest {
   tenantId: string;

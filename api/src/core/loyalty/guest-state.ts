@@ -92,26 +92,93 @@ export async function lockGuestAndFind(
   const row = rows[0];
   if (!row)
     throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
+  return { stored: row.stored, state: await stateFromRow(client, rules, tenantId, guestId, row) };
+}
+
+async function stateFromRow(
+  client: pg.PoolClient,
+  rules: RulesCache,
+  tenantId: string,
+  guestId: string,
+  row: StateRow,
+): Promise<GuestState> {
   const { program, levels } = await rules.get(client, tenantId, row.program_version);
   return {
-    stored: row.stored,
-    state: {
-      tenantId,
-      guestId,
-      balance: row.balance,
-      levelId: row.level_id,
-      levelChangedAt: row.level_changed_at,
-      manualLevelId: row.manual_level_id,
-      manualLevelUntil: row.manual_level_until,
-      levelDowngradeDueAt: row.level_downgrade_due_at,
-      currency: row.currency,
-      timeZone: row.time_zone,
-      program,
-      levels,
-      heldPoints: Number(row.held_points),
-      windowSpendMinor: BigInt(row.window_spend),
-    },
+    tenantId,
+    guestId,
+    balance: row.balance,
+    levelId: row.level_id,
+    levelChangedAt: row.level_changed_at,
+    manualLevelId: row.manual_level_id,
+    manualLevelUntil: row.manual_level_until,
+    levelDowngradeDueAt: row.level_downgrade_due_at,
+    currency: row.currency,
+    timeZone: row.time_zone,
+    program,
+    levels,
+    heldPoints: Number(row.held_points),
+    windowSpendMinor: BigInt(row.window_spend),
   };
+}
+
+// The batch form of LOCK_GUEST for several guests of one tenant, in two statements: the locks
+// first, in id order (so two batches cannot deadlock), then the reads under them, with a snapshot
+// taken after every lock is held, so no read predates a change a lock waited for.
+const LOCK_GUESTS = `
+  SELECT g.id FROM guests g WHERE g.tenant_id = $1 AND g.id = ANY($2::uuid[]) ORDER BY g.id FOR UPDATE OF g`;
+
+const READ_LOCKED_GUESTS = `
+  SELECT g.id AS guest_id, g.balance, g.level_id, g.level_changed_at, g.manual_level_id, g.manual_level_until,
+         g.level_downgrade_due_at, t.currency, t.time_zone,
+         p.version AS program_version,
+         (SELECT coalesce(sum(h.max_points), 0) FROM redemption_holds h
+           WHERE h.tenant_id = g.tenant_id AND h.guest_id = g.id AND h.status = 'held' AND h.expires_at > $3) AS held_points,
+         (SELECT coalesce(sum(CASE WHEN c.kind = 'sale' THEN c.amount_minor ELSE -c.amount_minor END), 0)
+            FROM checks c LEFT JOIN checks o ON o.tenant_id = c.tenant_id AND o.id = c.refund_of_id
+           WHERE c.tenant_id = g.tenant_id AND c.guest_id = g.id
+             AND (p.level_window_days IS NULL
+                  OR coalesce(o.closed_at, c.closed_at) > $3::timestamptz - make_interval(days => p.level_window_days))
+         ) AS window_spend,
+         (SELECT jsonb_build_object('request_hash', o.request_hash, 'result', o.result) FROM loyalty_operations o
+           WHERE o.tenant_id = g.tenant_id AND o.idempotency_key = k.key) AS stored
+    FROM unnest($2::uuid[], $4::text[]) AS k(guest_id, key)
+    JOIN guests g ON g.tenant_id = $1 AND g.id = k.guest_id
+    JOIN tenants t ON t.id = g.tenant_id
+    LEFT JOIN loyalty_programs p ON p.tenant_id = g.tenant_id`;
+
+export interface LockedGuest {
+  state: GuestState;
+  stored: { request_hash: string; result: unknown } | null;
+}
+
+/**
+ * lockGuestAndFind for several guests at once, each with one operation's idempotency key (each
+ * guest at most once): two round trips whatever their number. A guest that does not exist is
+ * absent from the answer.
+ */
+export async function lockGuestsAndFind(
+  client: pg.PoolClient,
+  rules: RulesCache,
+  tenantId: string,
+  wanted: readonly { guestId: string; operationKey: string }[],
+  at: Date,
+): Promise<Map<string, LockedGuest>> {
+  const guestIds = wanted.map((item) => item.guestId);
+  if (new Set(guestIds).size !== guestIds.length) throw new Error("lockGuestsAndFind: each guest at most once");
+  await client.query({ name: "loyalty.lock-guests", text: LOCK_GUESTS, values: [tenantId, guestIds] });
+  const { rows } = await client.query<StateRow & { guest_id: string }>({
+    name: "loyalty.read-locked-guests",
+    text: READ_LOCKED_GUESTS,
+    values: [tenantId, guestIds, at, wanted.map((item) => item.operationKey)],
+  });
+  const locked = new Map<string, LockedGuest>();
+  for (const row of rows) {
+    locked.set(row.guest_id, {
+      stored: row.stored,
+      state: await stateFromRow(client, rules, tenantId, row.guest_id, row),
+    });
+  }
+  return locked;
 }
 
 /** The guest's level rule, if any. */

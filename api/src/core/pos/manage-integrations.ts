@@ -6,6 +6,7 @@ import { type SecretBox, secretContext, type TenantTx } from "@maxl/db";
 import { ServiceError } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
 import { z } from "zod";
+import { recordAction } from "../audit/record-action.ts";
 import type { Actor, EngineDeps } from "../context.ts";
 import { iikoSettingsSchema } from "./iiko/settings.ts";
 import type { PosKind } from "./integrations.ts";
@@ -115,7 +116,10 @@ export async function createIntegration(
         config: config as object,
       },
     });
-    await auditIntegration(tx, tenantId, actor, "pos.integration.create", id, { kind: input.kind, name: input.name });
+    await recordAction(tx, tenantId, actor, "pos.integration.create", "pos_integration", id, {
+      kind: input.kind,
+      name: input.name,
+    });
   });
   return {
     integrationId: id,
@@ -124,29 +128,6 @@ export async function createIntegration(
     endpoints: integrationEndpoints(input.kind, id, secret),
     previousSecretValidUntil: null,
   };
-}
-
-async function auditIntegration(
-  tx: TenantTx,
-  tenantId: string,
-  actor: Actor,
-  action: string,
-  integrationId: string,
-  changes: Record<string, unknown>,
-): Promise<void> {
-  await tx.auditLogEntry.create({
-    data: {
-      tenantId,
-      actorKind: "staff",
-      actorStaffId: actor.staffId ?? null,
-      action,
-      entityType: "pos_integration",
-      entityId: integrationId,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
-      changes: changes as object,
-    },
-  });
 }
 
 async function assertRestaurants(
@@ -234,7 +215,7 @@ export async function updateIntegration(
       },
     });
     // What changed, never the login itself.
-    await auditIntegration(tx, tenantId, actor, "pos.integration.update", integrationId, {
+    await recordAction(tx, tenantId, actor, "pos.integration.update", "pos_integration", integrationId, {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.restaurantId === undefined ? {} : { restaurantId: input.restaurantId }),
       ...(input.isActive === undefined ? {} : { isActive: input.isActive }),
@@ -266,7 +247,7 @@ export async function rotateIntegrationSecret(
         previousSecretValidUntil: request.graceHours > 0 ? validUntil : null,
       },
     });
-    await auditIntegration(tx, tenantId, actor, "pos.integration.rotate_secret", integrationId, {
+    await recordAction(tx, tenantId, actor, "pos.integration.rotate_secret", "pos_integration", integrationId, {
       graceHours: request.graceHours,
     });
     return existing.kind;

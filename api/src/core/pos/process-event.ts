@@ -10,7 +10,8 @@
 import { isServiceError, type PosCheck, posCheckSchema } from "@maxl/shared";
 import type pg from "pg";
 import type { Actor, EngineDeps } from "../context.ts";
-import { accruePoints } from "../loyalty/accrue-points.ts";
+import { type AccrueRequest, accruePoints } from "../loyalty/accrue-points.ts";
+import { accruePointsTogether } from "../loyalty/accrue-points-batch.ts";
 import { refundCheck } from "../loyalty/refund-check.ts";
 import { findPosGuests, type GuestLookup } from "./guest-lookup.ts";
 import { POS_INBOX_CHANNEL } from "./inbox.ts";
@@ -143,8 +144,10 @@ async function settleAndWake(
 }
 
 /**
- * The fast path: the whole batch in one transaction, every verb's unit of work joining it, so a
- * check costs two round trips instead of four and the batch one commit instead of one each.
+ * The fast path: the whole batch in one transaction, every verb's unit of work joining it, the
+ * plain sales credited together by accruePointsTogether (two statements to lock and read all
+ * their guests, one to write all their operations), the rest through the verbs one by one; one
+ * commit for the batch.
  * Guests are locked in id order, as every batch does, so two batches cannot deadlock on each
  * other. Anything going wrong (a check the engine refuses, a conflict) rolls the whole batch
  * back; then it is done check by check (null), which settles each one on its own merits.
@@ -165,7 +168,40 @@ async function inOneTransaction(
         db: { ...deps.db, withTenantClient: (_tenantId, work) => work(client) },
       };
       const results: Result[] = [];
-      for (const item of ordered) results.push(await applyClaimed(joined, tenantId, item));
+      // The plain sales first, credited together (a few statements for the whole batch); what
+      // that leaves (refunds, a guest's second check, a replay, no guest) goes one by one after.
+      const sales = ordered.flatMap((item) => {
+        const request = item.check ? saleRequest(tenantId, item.event, item.check, item.lookup) : null;
+        return request ? [{ item, request }] : [];
+      });
+      const credited = new Set<Claimed>();
+      if (sales.length > 1) {
+        const outcomes = await accruePointsTogether(
+          joined,
+          client,
+          tenantId,
+          sales.map((sale) => sale.request),
+        );
+        for (const [index, outcome] of outcomes.entries()) {
+          const sale = sales[index];
+          if (!outcome || !sale) continue;
+          credited.add(sale.item);
+          const { checkId, pointsDelta } = outcome.result;
+          const guestId = sale.request.input.guestId;
+          results.push(
+            settlerFor(sale.item.event)(
+              { status: "processed", checkId, guestId, pointsDelta },
+              "processed",
+              null,
+              checkId,
+              guestId,
+            ),
+          );
+        }
+      }
+      for (const item of ordered) {
+        if (!credited.has(item)) results.push(await applyClaimed(joined, tenantId, item));
+      }
       await settleAndWake(joined, tenantId, claimed, results);
       return results;
     });
@@ -224,7 +260,14 @@ async function applyClaimed(deps: EngineDeps, tenantId: string, claimed: Claimed
     const reason = lookup && lookup.guestId === null ? lookup.reason : "No guest was identified.";
     return settled({ status: "unidentified", reason }, "unidentified", reason);
   }
-  const outcome = await accruePoints(deps, {
+  const outcome = await accruePoints(deps, saleAccrual(tenantId, event, check, guestId));
+  const { checkId, pointsDelta } = outcome.result;
+  return settled({ status: "processed", checkId, guestId, pointsDelta }, "processed", null, checkId, guestId);
+}
+
+/** The accrual a sale earns its guest. */
+function saleAccrual(tenantId: string, event: ClaimedEvent, check: PosCheck, guestId: string): AccrueRequest {
+  return {
     tenantId,
     actor: posActor,
     idempotencyKey: idempotencyKey(event.integration_id, event.external_id),
@@ -235,9 +278,18 @@ async function applyClaimed(deps: EngineDeps, tenantId: string, claimed: Claimed
       ...(event.restaurant_id ? { restaurantId: event.restaurant_id } : {}),
       ...posOrigin(event, check),
     },
-  });
-  const { checkId, pointsDelta } = outcome.result;
-  return settled({ status: "processed", checkId, guestId, pointsDelta }, "processed", null, checkId, guestId);
+  };
+}
+
+/** The accrual of a sale whose guest is known, or null for anything else. */
+function saleRequest(
+  tenantId: string,
+  event: ClaimedEvent,
+  check: PosCheck,
+  lookup: GuestLookup | undefined,
+): AccrueRequest | null {
+  const guestId = event.kind === "sale" ? (event.guest_id ?? lookup?.guestId ?? null) : null;
+  return guestId ? saleAccrual(tenantId, event, check, guestId) : null;
 }
 
 /** Where a check the engine writes came from: the POS's integration, its id, time and lines. */
