@@ -17,14 +17,21 @@ import type { AppEnv } from "./http/context.ts";
 import { createErrorHandler, notFound, problem, validationHook } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestLog } from "./http/request-log.ts";
+import { auditRoutes } from "./modules/audit/routes.ts";
 import { authRoutes } from "./modules/auth/routes.ts";
+import { billingRoutes } from "./modules/billing/routes.ts";
 import { botRoutes } from "./modules/bot/routes.ts";
+import { dashboardRoutes } from "./modules/dashboard/routes.ts";
 import { docsRoutes } from "./modules/docs/routes.ts";
+import { eventRoutes } from "./modules/events/routes.ts";
+import { guestImportRoutes } from "./modules/guest-imports/routes.ts";
 import { guestRoutes } from "./modules/guests/routes.ts";
 import { healthRoutes } from "./modules/health/routes.ts";
 import { integrationRoutes } from "./modules/integrations/routes.ts";
 import { meRoutes } from "./modules/me/routes.ts";
 import { posIntakeRoutes } from "./modules/pos/routes.ts";
+import { programRoutes } from "./modules/program/routes.ts";
+import { restaurantRoutes } from "./modules/restaurants/routes.ts";
 import { staffRoutes } from "./modules/staff/routes.ts";
 import { tillRoutes } from "./modules/till/routes.ts";
 import type { Logger } from "./runtime/logger.ts";
@@ -66,7 +73,7 @@ export function createApp(deps: AppDeps) {
     cors({
       origin: (origin) => (config.http.corsOrigins.includes(origin) ? origin : null),
       credentials: true,
-      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Tenant", "X-Request-Id"],
+      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Tenant", "X-Request-Id", "X-CSRF-Token"],
       exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
       maxAge: 600,
     }),
@@ -79,8 +86,15 @@ export function createApp(deps: AppDeps) {
         detail: `The request body is larger than ${config.http.bodyLimitBytes} bytes.`,
       }),
   });
-  // POS routes apply their own limit (POS_BODY_LIMIT_BYTES), which may be larger or smaller.
-  app.use((c, next) => (c.req.path.startsWith("/api/v1/pos/") ? next() : limitBody(c, next)));
+  // POS routes apply their own limit (POS_BODY_LIMIT_BYTES), which may be larger or smaller, and
+  // so does the guest import's upload (a CSV of up to 5 MB), and an event's cover (2 MB).
+  app.use((c, next) =>
+    c.req.path.startsWith("/api/v1/pos/") ||
+    c.req.path === "/api/v1/guest-imports" ||
+    (c.req.method === "PUT" && /^\/api\/v1\/events\/[^/]+\/cover$/.test(c.req.path))
+      ? next()
+      : limitBody(c, next),
+  );
   app.use(
     "/api/*",
     identifyCaller({
@@ -99,7 +113,8 @@ export function createApp(deps: AppDeps) {
       trustProxy: config.http.trustProxy,
       // A POS is authenticated by its signature or token and legitimately sends bursts (a day's
       // checks after an outage); a per-minute budget would refuse real checks.
-      skip: (path) => path.startsWith("/api/v1/pos/"),
+      // YooKassa's notifications are checked by sender address, and come in bursts after an outage.
+      skip: (path) => path.startsWith("/api/v1/pos/") || path === "/api/v1/billing/yookassa/notifications",
     }),
   );
 
@@ -112,15 +127,30 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route("/", docsRoutes())
-    .route("/", authRoutes(engine, config.auth.jwtSecret))
+    .route(
+      "/",
+      authRoutes(engine, {
+        jwtSecret: config.auth.jwtSecret,
+        refreshTokenDays: config.auth.refreshTokenDays,
+        loginLockAfter: config.auth.loginLockAfter,
+        cookieSecure: config.auth.cookieSecure,
+        trustProxy: config.http.trustProxy,
+      }),
+    )
     .route("/", meRoutes(engine))
     .route("/", tillRoutes(engine, config.http.trustProxy))
     .route("/", guestRoutes(engine, config.http.trustProxy))
+    .route("/", guestImportRoutes(engine, config.http.trustProxy))
+    .route("/", programRoutes(engine, config.http.trustProxy))
+    .route("/", restaurantRoutes(engine, config.http.trustProxy))
+    .route("/", auditRoutes(engine, config.http.trustProxy))
+    .route("/", dashboardRoutes(engine, config.http.trustProxy))
+    .route("/", eventRoutes(engine, config.http.trustProxy))
     .route(
       "/",
       botRoutes(engine, { telegramApiRoot: config.telegramApiRoot, secrets: deps.secrets }, config.http.trustProxy),
     )
-    .route("/", staffRoutes(engine, config.http.trustProxy))
+    .route("/", staffRoutes(engine, { trustProxy: config.http.trustProxy, adminUrl: config.auth.adminUrl }))
     .route(
       "/",
       posIntakeRoutes(engine, {
@@ -129,7 +159,8 @@ export function createApp(deps: AppDeps) {
         bodyLimitBytes: config.pos.bodyLimitBytes,
       }),
     )
-    .route("/", integrationRoutes(engine, { secrets: deps.secrets, integrations, trustProxy: config.http.trustProxy }));
+    .route("/", integrationRoutes(engine, { secrets: deps.secrets, integrations, trustProxy: config.http.trustProxy }))
+    .route("/", billingRoutes(engine, { billing: config.billing, trustProxy: config.http.trustProxy }));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -3,6 +3,7 @@
 import { encryptionKeySchema } from "@maxl/db";
 import { env, parseEnv } from "@maxl/shared";
 import { z } from "zod";
+import { billingEnv, billingSettingsFromEnv } from "./core/billing/settings.ts";
 
 /**
  * The engine's tunables, read by every process that runs its verbs (API, bot, workers) so a QR
@@ -43,9 +44,18 @@ const apiEnv = z
     TRUST_PROXY: env.flag.default(false),
     JWT_SECRET: z.string().min(32, { message: "must be at least 32 characters (openssl rand -base64 48)" }),
     INIT_DATA_MAX_AGE_SECONDS: env.positiveInt.default(3600),
+    // The admin view's address: invitation and password links point at it.
+    ADMIN_URL: env.httpUrl.default("http://localhost:5173/admin/"),
+    // How long an admin-view session lasts without being used (each refresh extends it).
+    REFRESH_TOKEN_DAYS: env.positiveInt.max(90).default(14),
+    // Wrong passwords in a row before an account is locked (for a minute, doubling to an hour).
+    LOGIN_LOCK_AFTER: env.positiveInt.max(100).default(5),
+    // Session cookies marked Secure (https only); on by default in production.
+    COOKIE_SECURE: env.flag.optional(),
     // Where connecting a bot checks its token with getMe; tests point it at a fake.
     TELEGRAM_API_ROOT: env.httpUrl.default("https://api.telegram.org"),
     ...engineEnv,
+    ...billingEnv,
   })
   .transform((raw) => ({
     nodeEnv: raw.NODE_ENV,
@@ -62,9 +72,18 @@ const apiEnv = z
     database: { url: raw.DATABASE_URL },
     redis: { url: raw.REDIS_URL },
     encryptionKey: raw.APP_ENCRYPTION_KEY,
-    auth: { jwtSecret: raw.JWT_SECRET, initDataMaxAgeSeconds: raw.INIT_DATA_MAX_AGE_SECONDS },
+    auth: {
+      jwtSecret: raw.JWT_SECRET,
+      initDataMaxAgeSeconds: raw.INIT_DATA_MAX_AGE_SECONDS,
+      adminUrl: raw.ADMIN_URL,
+      refreshTokenDays: raw.REFRESH_TOKEN_DAYS,
+      loginLockAfter: raw.LOGIN_LOCK_AFTER,
+      cookieSecure: raw.COOKIE_SECURE ?? raw.NODE_ENV === "production",
+    },
     telegramApiRoot: raw.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
     engine: engineSettingsFromEnv(raw),
+    // YooKassa (docs/billing.md); without YOOKASSA_SHOP_ID billing is off and its routes answer 503
+    billing: billingSettingsFromEnv(raw, raw.ADMIN_URL),
   }));
 
 export type ApiConfig = z.infer<typeof apiEnv>;

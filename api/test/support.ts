@@ -13,6 +13,8 @@ export interface TestApp {
   config: ApiConfig;
   db: Db;
   redis: Redis;
+  /** the prefix of every Redis key this app writes */
+  redisPrefix: string;
   close(): Promise<void>;
 }
 
@@ -46,13 +48,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const db = options.db ?? createDb({ url: config.database.url });
   const redis = options.redis ?? createRedis({ url: config.redis.url, kind: "command", name: "api-test" });
   await redisReady(redis);
+  const redisPrefix = options.redisPrefix ?? `test:${randomUUID()}`;
   const app = createApp({
     config,
     logger: createLogger({ service: "api-test", level: "silent" }),
     db,
     redis,
     secrets: createSecretBox(config.encryptionKey),
-    redisPrefix: options.redisPrefix ?? `test:${randomUUID()}`,
+    redisPrefix,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
@@ -60,6 +63,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     db,
     redis,
+    redisPrefix,
     async close() {
       await db.close();
       redis.disconnect();

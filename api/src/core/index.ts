@@ -1,6 +1,10 @@
 // The domain verbs: the one place that changes state. Every transport (HTTP routes, the bot, the
 // workers) calls these and nothing else writes.
 
+// The permission names, for the admin view to show only what a role may do (types only).
+export type { Permission } from "./auth/permissions.ts";
+// Billing (issue #8): subscriptions through YooKassa.
+export * from "./billing/index.ts";
 export {
   type BotIdentity,
   botChangesChannel,
@@ -17,6 +21,31 @@ export {
   type StaffRole,
   systemActor,
 } from "./context.ts";
+export {
+  type DashboardReport,
+  type DashboardRequest,
+  dashboardReport,
+} from "./dashboard/dashboard-report.ts";
+export { type DashboardRollupRun, rollUpDashboard } from "./dashboard/roll-up.ts";
+// Events (issue #9): what the bot calls for the guest's Events menu and the cashier's check-in.
+export { cancelEvent } from "./events/cancel-event.ts";
+export { cancelRegistration } from "./events/cancel-registration.ts";
+export { type CheckInResult, checkInGuest } from "./events/check-in.ts";
+export { createEvent } from "./events/create-event.ts";
+export { type GuestEventView, guestEvents, guestEventView } from "./events/guest-events.ts";
+export { listEvents } from "./events/list-events.ts";
+export { publishEvent } from "./events/publish-event.ts";
+export { type RegistrationOutcome, registerForEvent } from "./events/register-guest.ts";
+export { type ScheduleRun as EventScheduleRun, sendEventReminders } from "./events/send-reminders.ts";
+export { type GuestImportView, guestImportView } from "./guest-imports/import-views.ts";
+export {
+  GUEST_IMPORT_QUEUED,
+  type GuestImportJob,
+  guestImportJobSchema,
+  guestImportQueuedSchema,
+  queueGuestImport,
+} from "./guest-imports/queue-import.ts";
+export { IMPORT_CHUNK_ROWS, type ImportRunOptions, importKey, runGuestImport } from "./guest-imports/run-import.ts";
 export { type GuestSummary, guestSummary } from "./guests/guest-summary.ts";
 export {
   type GuestCard,
@@ -97,6 +126,8 @@ export {
   wakeRefunds,
 } from "./pos/process-event.ts";
 export { signPosBody } from "./pos/webhook-signature.ts";
+export { readProgram } from "./program/program-document.ts";
+export { LEVELS_CHANGED_EVENT, updateProgram } from "./program/update-program.ts";
 export {
   createStaffTelegramInvite,
   type LinkedStaff,

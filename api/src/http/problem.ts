@@ -104,6 +104,9 @@ function handleError(error: Error, c: Context<AppEnv>, log: Logger): Response {
       ...(error.fields ? { errors: error.fields } : {}),
       // The key lets the web apps say it in the user's language; `detail` stays the English text.
       extensions: { ...error.details, ...(error.key ? { messageKey: error.key } : {}) },
+      ...(typeof error.details?.retryAfterSeconds === "number"
+        ? { headers: { "Retry-After": String(error.details.retryAfterSeconds) } }
+        : {}),
     });
   }
   if (error instanceof HTTPException) {

@@ -10,7 +10,8 @@ export const problemDescriptions: Record<ErrorCode, string> = {
   NOT_FOUND: "The thing the request names does not exist, or is not visible to this caller.",
   CONFLICT:
     "The request clashes with the current state: for example a guest's balance changed meanwhile, or an Idempotency-Key was reused for a different request. Reload and retry.",
-  LIMIT_EXCEEDED: "The tenant's plan does not allow more of this. An owner can upgrade the plan in the admin view.",
+  LIMIT_EXCEEDED:
+    "The tenant's plan does not allow more of this. An owner can upgrade the plan in the admin view. Members: <code>resource</code> (restaurants, staff, guests or broadcasts), <code>limit</code>, <code>used</code>, <code>planId</code>, <code>upgrade: true</code>, and <code>messageKey</code> <code>plan-limit</code>; an accrual refused because a restricted plan's guest limit is passed has <code>messageKey</code> <code>error-plan-guest-limit</code>.",
   RATE_LIMITED:
     "Too many requests from this caller in the last minute. Wait the number of seconds in the <code>Retry-After</code> header.",
   PAYLOAD_TOO_LARGE: "The request body is larger than this API accepts.",
