@@ -1,5 +1,5 @@
 // The workers' configuration, parsed once at start-up (see .env.example).
-import { engineEnv, engineSettingsFromEnv } from "@maxl/api";
+import { billingEnv, billingSettingsFromEnv, engineEnv, engineSettingsFromEnv } from "@maxl/api";
 import { encryptionKeySchema } from "@maxl/db";
 import { env, parseEnv } from "@maxl/shared";
 import { z } from "zod";
@@ -19,6 +19,8 @@ const workersEnv = z
     WORKER_CONCURRENCY_LOYALTY: env.positiveInt.max(100).default(2),
     // POS batches processed at once; each runs up to 4 checks in parallel, each on a connection.
     WORKER_CONCURRENCY_POS: env.positiveInt.max(100).default(4),
+    // YooKassa notifications and renewals settled at once; each waits on YooKassa's API.
+    WORKER_CONCURRENCY_BILLING: env.positiveInt.max(100).default(2),
     // Connections to PostgreSQL (application role); keep it above 4 × WORKER_CONCURRENCY_POS.
     WORKER_DB_POOL_SIZE: env.positiveInt.max(200).default(20),
     // A job whose worker died is run again after this (BullMQ's lock duration).
@@ -29,7 +31,10 @@ const workersEnv = z
     POS_RELAY_POLL_MS: env.positiveInt.max(60_000).default(1_000),
     OUTBOX_POLL_MS: env.positiveInt.max(60_000).default(250),
     OUTBOX_BATCH_SIZE: env.positiveInt.max(1_000).default(100),
+    // Audit log entries older than this many days are deleted every night.
+    AUDIT_RETENTION_DAYS: env.positiveInt.max(3_650).default(90),
     ...engineEnv,
+    ...billingEnv,
   })
   .transform((raw) => ({
     nodeEnv: raw.NODE_ENV,
@@ -43,13 +48,17 @@ const workersEnv = z
       events: raw.WORKER_CONCURRENCY_EVENTS,
       loyalty: raw.WORKER_CONCURRENCY_LOYALTY,
       pos: raw.WORKER_CONCURRENCY_POS,
+      billing: raw.WORKER_CONCURRENCY_BILLING,
     },
     lockDurationMs: raw.WORKER_LOCK_MS,
     dbPoolSize: raw.WORKER_DB_POOL_SIZE,
     bullPrefix: raw.BULL_PREFIX,
     posRelay: { batchSize: raw.POS_RELAY_BATCH_SIZE, pollMs: raw.POS_RELAY_POLL_MS },
     outbox: { pollMs: raw.OUTBOX_POLL_MS, batchSize: raw.OUTBOX_BATCH_SIZE },
+    audit: { retentionDays: raw.AUDIT_RETENTION_DAYS },
     engine: engineSettingsFromEnv(raw),
+    // without YOOKASSA_SHOP_ID the billing sweep does nothing (docs/billing.md)
+    billing: billingSettingsFromEnv(raw),
   }));
 
 export type WorkersConfig = z.infer<typeof workersEnv>;

@@ -3,8 +3,10 @@
 import { createEngineDeps, createLogger, createRedis, redisReady, runService, verifyRedis } from "@maxl/api";
 import { createI18n, createNotifier } from "@maxl/bot";
 import { createDb, createPlatformDb, createSecretBox, verifyDatabase } from "@maxl/db";
+import { createBillingNotificationRelay } from "./billing/notification-relay.ts";
 import { loadWorkersConfig } from "./config.ts";
 import { eventConsumers } from "./events/consumers.ts";
+import { dashboardRollupSweep } from "./jobs/dashboard-rollup.ts";
 import { ensureLedgerPartitions } from "./jobs/ensure-ledger-partitions.ts";
 import { createJobRegistry } from "./jobs/registry.ts";
 import { createOutboxRelay } from "./outbox/relay.ts";
@@ -46,13 +48,17 @@ async function main(): Promise<void> {
 
   const runtime = createWorkerRuntime({
     redisUrl: config.redis.url,
-    jobs: createJobRegistry(eventConsumers({ notifier })),
+    jobs: createJobRegistry(eventConsumers({ notifier, telegramApiRoot: config.telegramApiRoot }), {
+      auditRetentionDays: config.audit.retentionDays,
+      billing: { settings: config.billing },
+    }),
     deps: { platformDb, engine, secrets, logger },
     concurrency: {
       [queueNames.maintenance]: config.concurrency.maintenance,
       [queueNames.events]: config.concurrency.events,
       [queueNames.loyalty]: config.concurrency.loyalty,
       [queueNames.pos]: config.concurrency.pos,
+      [queueNames.billing]: config.concurrency.billing,
     },
     lockDurationMs: config.lockDurationMs,
     prefix: config.bullPrefix,
@@ -61,6 +67,8 @@ async function main(): Promise<void> {
   await runtime.start();
   // Partitions are needed before the first entry of a month, not at the next 00:30 UTC.
   await runtime.enqueue(ensureLedgerPartitions.name, ensureLedgerPartitions.schedule?.data);
+  // The dashboard's rollups catch up now rather than at the next minute (a first run can be long).
+  await runtime.enqueue(dashboardRollupSweep.name, dashboardRollupSweep.schedule?.data);
   const relay = createOutboxRelay({ pool: platformDb.pool, publisher: runtime, logger, ...config.outbox });
   relay.start();
   const posRelay = createPosInboxRelay({
@@ -71,6 +79,8 @@ async function main(): Promise<void> {
     ...config.posRelay,
   });
   posRelay.start();
+  const billingRelay = createBillingNotificationRelay({ pool: platformDb.pool, publisher: runtime, logger });
+  billingRelay.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -78,7 +88,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "stopping: finishing the relay's pass and running jobs");
     // The relay first: it publishes through the runtime's producer.
-    await Promise.all([relay.stop(), posRelay.stop()]);
+    await Promise.all([relay.stop(), posRelay.stop(), billingRelay.stop()]);
     await runtime.close();
     await Promise.allSettled([platformDb.close(), db.close(), redis.quit()]);
     logger.info("stopped");

@@ -10,6 +10,10 @@ export const queueNames = {
   loyalty: "loyalty",
   /** POS ingestion: one job per inbox event, and the iiko polling */
   pos: "pos",
+  /** guest imports from CSV: long jobs, kept apart so they never hold up the others */
+  imports: "imports",
+  /** billing: YooKassa notifications settled, renewals charged, subscriptions moved on */
+  billing: "billing",
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];

@@ -106,10 +106,15 @@ function eventsRuntime(): WorkerRuntime {
 }
 
 describe("telegram notifications in the workers", () => {
-  it("are a consumer of the points and level events", () => {
+  it("are a consumer of the points, level and restaurant-event events", () => {
     const notifications = consumers.find((consumer) => consumer.name === "telegram-notifications");
     expect([...(notifications?.types ?? [])].sort()).toEqual([
       "check.refunded",
+      "event.cancelled_by_restaurant",
+      "event.promoted",
+      "event.registered",
+      "event.reminder",
+      "event.waitlist_dropped",
       "level.changed",
       "points.adjusted",
       "points.earned",

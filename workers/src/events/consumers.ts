@@ -2,7 +2,10 @@
 // consumer to `eventConsumers` below; the dispatcher hands each event to every consumer of its
 // type.
 import type { Notifier } from "@maxl/bot";
+import { billingOwnerNotifications } from "../billing/owner-notifications.ts";
+import { guestImportStarter } from "../imports/import-guests.ts";
 import type { JobDeps } from "../jobs/definition.ts";
+import { levelReevaluation } from "./level-reevaluation.ts";
 import type { PublishedEvent } from "./published-event.ts";
 import { telegramNotifications } from "./telegram-notifications.ts";
 
@@ -25,9 +28,16 @@ export interface EventConsumer {
 /** What the consumers are built from: the process creates these once, from its configuration. */
 export interface ConsumerServices {
   notifier: Notifier;
+  /** the Bot API server the owners' billing notices go through (default Telegram's) */
+  telegramApiRoot?: string;
 }
 
 /** Every consumer of the domain's events. */
 export function eventConsumers(services: ConsumerServices): readonly EventConsumer[] {
-  return [telegramNotifications(services.notifier)];
+  return [
+    telegramNotifications(services.notifier),
+    levelReevaluation(),
+    guestImportStarter(),
+    billingOwnerNotifications({ telegramApiRoot: services.telegramApiRoot ?? "https://api.telegram.org" }),
+  ];
 }

@@ -1,4 +1,4 @@
-// Guests hear about their points and level in Telegram, from the tenant's own bot. The notifier
+// Guests hear about their points, level and restaurant events in Telegram, from the tenant's own bot. The notifier
 // (@maxl/bot) does the work and keeps it idempotent per event; this adapts it to the dispatcher.
 import type { Notifier } from "@maxl/bot";
 import type { EventConsumer } from "./consumers.ts";

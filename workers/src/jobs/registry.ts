@@ -1,23 +1,38 @@
+import { type BillingJobsOptions, billingJobs } from "../billing/billing-jobs.ts";
 import type { EventConsumer } from "../events/consumers.ts";
 import { dispatchEvents } from "../events/dispatch.ts";
+import { importGuests } from "../imports/import-guests.ts";
 import { iikoPollingJobs } from "../pos/iiko-poll.ts";
 import { processPosEventJob } from "../pos/process-job.ts";
+import { dashboardRollupSweep, rollUpTenantDashboard } from "./dashboard-rollup.ts";
 import type { JobDefinition } from "./definition.ts";
 import { ensureLedgerPartitions } from "./ensure-ledger-partitions.ts";
+import { eventScheduleSweep, eventScheduleTenant } from "./events-schedule.ts";
 import { loyaltySweep } from "./loyalty-sweep.ts";
 import { maintainTenant } from "./maintain-tenant.ts";
+import { purgeAuditLog } from "./purge-audit-log.ts";
 
 /**
  * Every job the workers run, with the events handed to `consumers` (see `eventConsumers`). A job
  * not listed here is refused as unknown.
  */
-export function createJobRegistry(consumers: readonly EventConsumer[]): readonly JobDefinition[] {
+export function createJobRegistry(
+  consumers: readonly EventConsumer[],
+  settings: { auditRetentionDays?: number; billing?: BillingJobsOptions } = {},
+): readonly JobDefinition[] {
   return [
     ensureLedgerPartitions,
     loyaltySweep,
     maintainTenant,
+    dashboardRollupSweep,
+    rollUpTenantDashboard,
+    eventScheduleSweep,
+    eventScheduleTenant,
+    purgeAuditLog(settings.auditRetentionDays),
     dispatchEvents(consumers),
     processPosEventJob,
+    importGuests,
     ...iikoPollingJobs(),
+    ...billingJobs(settings.billing),
   ];
 }

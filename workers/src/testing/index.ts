@@ -2,6 +2,13 @@
 // end-to-end tests elsewhere in the workspace.
 export { type FakeIiko, type FakeIikoOptions, type FakeIikoRequest, startFakeIiko } from "./fake-iiko.ts";
 export {
+  type FakeYooKassa,
+  type FakeYooKassaPayment,
+  type FakeYooKassaRefund,
+  type FakeYooKassaRequest,
+  startFakeYooKassa,
+} from "./fake-yookassa.ts";
+export {
   IIKO_TEST_CLOSED_AT,
   IIKO_TEST_ORGANIZATION_ID,
   IIKO_TEST_TERMINAL_GROUP_ID,
