@@ -175,6 +175,8 @@ error-invite-expired = This invite link has expired. Ask your manager for a new 
 error-invite-inactive = This staff account is deactivated.
 error-telegram-linked = This Telegram account is already linked to another staff member.
 error-idempotency-reuse = A repeat with different data. Start the operation again.
+error-plan-guest-limit = Points were not added: the restaurant's { $plan } plan is restricted (unpaid or expired) and this guest joined beyond its { $limit } guests. The guest can still spend their points. Ask the owner to pay or upgrade the plan in the admin panel (Billing).
+plan-limit = The { $plan } plan allows { $limit } here and { $used } are in use. The owner can upgrade the plan in the admin panel (Billing).
 
 ## Notifications
 
@@ -192,3 +194,103 @@ notify-level-down = Your level is now { $level }.
 notify-expiring = ⏳ { points } expire after { $date }. Use them in time!
 notify-expired = { points } expired. Balance: { $balance }.
 notify-refunded = After a refund your balance changed by { $delta }. Balance: { $balance }.
+
+## Events (issue #9): the guest's Events menu, check-in at the door, their notifications
+
+menu-events = 🎉 Events
+command-events = Restaurant events
+help-events = /events — restaurant events
+help-checkin = /checkin — check guests in at an event
+events-title = <b>Events</b>
+events-empty = No events yet. We will tell you when there are.
+events-line =
+    🗓 { $when } — <b>{ $title }</b>
+        { $places } · { $price }{ $mine }
+events-places = { $count ->
+    [one] { $count } place left
+   *[other] { $count } places left
+  }
+events-waitlist = full, waitlist
+events-free = free
+events-price = { points }
+events-mine-registered = {" "}· ✅ you are in
+events-mine-waitlisted = {" "}· ⏳ you are on the waitlist
+event-when = 🗓 { $when }
+event-where = 📍 { $where }
+event-price-free = 💳 Free
+event-price = 💳 Costs { points }
+event-bonus = 🎁 For attending: +{ points }
+event-level = 🏆 For guests of level { $level } and above
+event-places = 👥 { events-places }
+event-full = 👥 Full, you can join the waitlist
+event-deadline = Registration until { $deadline }
+event-closed = Registration is closed.
+event-my-registered = ✅ You are registered.
+event-my-waitlisted = ⏳ You are on the waitlist, number { $position } in line.
+event-my-checked-in = ✅ You are checked in. Thank you for coming!
+event-register = ✅ Register
+event-join-waitlist = ⏳ Join the waitlist
+event-cancel-registration = ❌ Cancel registration
+event-leave-waitlist = ❌ Leave the waitlist
+event-all = ← All events
+event-confirm-paid = It costs { points }, you have { $available }. Register?
+event-confirm-waitlist = It is full. Join the waitlist? When a place frees up, { points } will be taken (you have { $available }).
+event-confirm-yes = ✅ Yes
+event-confirm-no = No
+event-confirm-cancel = Cancel your registration for “{ $title }”?
+event-confirm-cancel-paid = Cancel your registration for “{ $title }”? Your points will come back.
+event-confirm-cancel-yes = Yes, cancel
+event-keep = No, keep it
+event-not-enough = Not enough points: the event costs { points }, you have { $available }.
+event-registered = ✅ You are registered for “{ $title }”, { $when }. See you there!
+event-registered-paid = { points } taken. Balance: { $balance }.
+event-waitlisted = It is full — you are on the waitlist, number { $position } in line. We will write as soon as a place frees up.
+event-waitlisted-paid = When a place frees up, { points } will be taken; if you do not have enough then, the place goes to the next guest.
+event-already = You are already registered.
+event-cancelled = Your registration for “{ $title }” is cancelled.
+event-cancelled-paid = Your points are back. Balance: { $balance }.
+event-left-waitlist = You have left the waitlist for “{ $title }”.
+event-kept = All right, your registration stays.
+event-not-found = This event is no longer listed.
+checkin-no-events = There are no events to check guests in at today.
+checkin-pick = Which event are you checking guests in at?
+checkin-event-button = { $time } · { $title }
+checkin-ask-guest = “{ $title }”: the guest's 6-digit code, phone or QR. Check guests in one after another; to finish, tap “Cancel” or send /cancel.
+checkin-done = ✅ { $name } — checked in
+checkin-done-bonus = ✅ { $name } — checked in (+{ points })
+checkin-already = { $name } — already checked in at { $time }.
+checkin-finished = Check-in finished.
+error-event-unknown = There is no such event.
+error-event-cancelled = This event is cancelled.
+error-event-finished = This event is over.
+error-event-closed = This event is over.
+error-event-deadline = Registration for this event has closed.
+error-event-started = The event has begun; the registration can no longer be cancelled.
+error-event-level = This event is for guests of level { $level } and above.
+error-event-not-enough-points = Not enough points: the event costs { $price }, you have { $available }.
+error-event-scope = This event belongs to a restaurant you do not work for.
+error-checkin-not-registered = { $name } is not registered for this event.
+error-checkin-waitlisted = { $name } is only on the waitlist for this event and has no place.
+notify-event-registered = ✅ You are registered for “{ $title }”: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }.
+notify-event-promoted = 🎉 A place freed up — you are now registered for “{ $title }”: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }.
+notify-event-paid = { points } taken. Balance: { $balance }.
+notify-event-cancelled = ❌ The restaurant has cancelled “{ $title }” ({ $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }). Reason: { $reason }
+notify-event-returned = The points you paid are back: { points }.
+notify-event-dropped = A place freed up at “{ $title }” ({ $when }), but you did not have enough points for it ({ points } needed), so you are no longer on the waitlist.
+notify-event-reminder-day = ⏰ Tomorrow: “{ $title }”, { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }. See you there!
+notify-event-reminder-hour = ⏰ In an hour: “{ $title }”, { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }. See you soon!

@@ -178,6 +178,8 @@ error-invite-expired = Срок действия ссылки-приглашен
 error-invite-inactive = Эта учётная запись сотрудника отключена.
 error-telegram-linked = Этот аккаунт Telegram уже привязан к другому сотруднику.
 error-idempotency-reuse = Повтор с другими данными. Начните операцию заново.
+error-plan-guest-limit = Баллы не начислены: тариф «{ $plan }» не оплачен или закончился, а гость присоединился сверх { $limit } гостей тарифа. Списывать баллы гость может как прежде. Попросите владельца оплатить или сменить тариф в панели управления (раздел «Оплата»).
+plan-limit = Тариф «{ $plan }» позволяет { $limit }, уже используется { $used }. Владелец может сменить тариф в панели управления (раздел «Оплата»).
 
 ## Notifications
 
@@ -195,3 +197,104 @@ notify-level-down = Ваш уровень теперь «{ $level }».
 notify-expiring = ⏳ { points } сгорят после { $date }. Успейте потратить!
 notify-expired = Сгорело { points }. Баланс: { $balance }.
 notify-refunded = По возврату чека баланс изменился на { $delta }. Баланс: { $balance }.
+
+## Events (issue #9): the guest's Events menu, check-in at the door, their notifications
+
+menu-events = 🎉 События
+command-events = События ресторана
+help-events = /events — события ресторана
+help-checkin = /checkin — отметить гостей на событии
+events-title = <b>События</b>
+events-empty = Пока нет событий. Мы напишем, когда появятся.
+events-line =
+    🗓 { $when } — <b>{ $title }</b>
+        { $places } · { $price }{ $mine }
+events-places = { $count ->
+    [one] осталось { $count } место
+    [few] осталось { $count } места
+   *[many] осталось { $count } мест
+  }
+events-waitlist = мест нет, лист ожидания
+events-free = бесплатно
+events-price = { points }
+events-mine-registered = {" "}· ✅ вы записаны
+events-mine-waitlisted = {" "}· ⏳ вы в листе ожидания
+event-when = 🗓 { $when }
+event-where = 📍 { $where }
+event-price-free = 💳 Бесплатно
+event-price = 💳 Стоит { points }
+event-bonus = 🎁 За участие: +{ points }
+event-level = 🏆 Для гостей уровня «{ $level }» и выше
+event-places = 👥 { events-places }
+event-full = 👥 Мест нет, можно встать в лист ожидания
+event-deadline = Запись до { $deadline }
+event-closed = Запись закрыта.
+event-my-registered = ✅ Вы записаны.
+event-my-waitlisted = ⏳ Вы в листе ожидания, { $position }-й в очереди.
+event-my-checked-in = ✅ Вы отмечены на событии. Спасибо, что пришли!
+event-register = ✅ Записаться
+event-join-waitlist = ⏳ В лист ожидания
+event-cancel-registration = ❌ Отменить запись
+event-leave-waitlist = ❌ Выйти из листа ожидания
+event-all = ← Все события
+event-confirm-paid = Стоит { points }, у вас { $available }. Записаться?
+event-confirm-waitlist = Мест нет. Встать в лист ожидания? Когда освободится место, спишем { points } (у вас { $available }).
+event-confirm-yes = ✅ Да
+event-confirm-no = Нет
+event-confirm-cancel = Отменить запись на «{ $title }»?
+event-confirm-cancel-paid = Отменить запись на «{ $title }»? Баллы вернутся на баланс.
+event-confirm-cancel-yes = Да, отменить
+event-keep = Нет, оставить
+event-not-enough = Не хватает баллов: событие стоит { points }, у вас { $available }.
+event-registered = ✅ Вы записаны на «{ $title }», { $when }. Ждём вас!
+event-registered-paid = Списано { points }. Баланс: { $balance }.
+event-waitlisted = Мест нет — вы в листе ожидания, { $position }-й в очереди. Напишем, как только освободится место.
+event-waitlisted-paid = Когда место освободится, спишем { points }; если баллов не хватит, место уйдёт следующему.
+event-already = Вы уже записаны.
+event-cancelled = Запись на «{ $title }» отменена.
+event-cancelled-paid = Баллы вернулись. Баланс: { $balance }.
+event-left-waitlist = Вы вышли из листа ожидания на «{ $title }».
+event-kept = Хорошо, запись остаётся.
+event-not-found = Этого события больше нет в списке.
+checkin-no-events = Сегодня нет событий, на которых можно отмечать гостей.
+checkin-pick = На каком событии отмечаем гостей?
+checkin-event-button = { $time } · { $title }
+checkin-ask-guest = «{ $title }»: код гостя из 6 цифр, телефон или QR. Отмечайте гостей одного за другим; закончить — «Отмена» или /cancel.
+checkin-done = ✅ { $name } — отметили
+checkin-done-bonus = ✅ { $name } — отметили (+{ points })
+checkin-already = { $name } — уже отметили в { $time }.
+checkin-finished = Отметка гостей закончена.
+error-event-unknown = Такого события нет.
+error-event-cancelled = Это событие отменено.
+error-event-finished = Это событие уже прошло.
+error-event-closed = Это событие уже прошло.
+error-event-deadline = Запись на это событие уже закрыта.
+error-event-started = Событие уже началось, запись нельзя отменить.
+error-event-level = Это событие для гостей уровня «{ $level }» и выше.
+error-event-not-enough-points = Не хватает баллов: событие стоит { $price }, у вас { $available }.
+error-event-scope = Это событие ресторана, в котором вы не работаете.
+error-checkin-not-registered = { $name } не записан(а) на это событие.
+error-checkin-waitlisted = { $name } только в листе ожидания на это событие, места у гостя нет.
+notify-event-registered = ✅ Вы записаны на «{ $title }»: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }.
+notify-event-promoted = 🎉 Освободилось место — вы записаны на «{ $title }»: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }.
+notify-event-paid = Списано { points }. Баланс: { $balance }.
+notify-event-cancelled = ❌ Ресторан отменил «{ $title }» ({ $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }). Причина: { $reason }
+notify-event-returned = Баллы за запись вернулись: { points }.
+notify-event-dropped = На «{ $title }» ({ $when }) освободилось место, но для записи не хватило баллов (нужно { points }), поэтому вы больше не в листе ожидания.
+notify-event-reminder-day = ⏰ Завтра «{ $title }»: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }. Ждём вас!
+notify-event-reminder-hour = ⏰ Через час «{ $title }»: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }. До встречи!

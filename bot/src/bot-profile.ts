@@ -6,7 +6,7 @@ import type { BotDeps, BotTenant } from "./context.ts";
 import { type Locale, locales, translator } from "./i18n.ts";
 import { miniAppUrl } from "./keyboards/menu.ts";
 
-const guestCommands = ["card", "qr", "history", "levels", "settings", "help", "cancel"] as const;
+const guestCommands = ["card", "qr", "history", "levels", "events", "settings", "help", "cancel"] as const;
 
 export function botCommands(deps: BotDeps, locale: Locale): BotCommand[] {
   const t = translator(deps.i18n, locale);

@@ -8,8 +8,11 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { BotContext, BotDeps, BotTenant, TalkContext } from "./context.ts";
 import { redisConversationStorage } from "./conversation-storage.ts";
+import { checkin } from "./conversations/checkin.ts";
 import { onboarding } from "./conversations/onboarding.ts";
 import { till } from "./conversations/till.ts";
+import { checkinFeature } from "./features/checkin.ts";
+import { eventsFeature } from "./features/events.ts";
 import { cancelFeature, fallbackFeature } from "./features/fallback.ts";
 import { guestMenuFeature } from "./features/guest-menu.ts";
 import { loadMember } from "./features/member.ts";
@@ -34,6 +37,8 @@ const retry = () => autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
 const ONBOARDING_IDLE_MS = 24 * 3600_000;
 /** A cashier who walks away mid-check should not find the bot stuck in it next shift. */
 const TILL_IDLE_MS = 15 * 60_000;
+/** Check-in at the door has long pauses between guests; an evening is a fair bound. */
+const CHECKIN_IDLE_MS = 4 * 3600_000;
 
 export function createTenantBot(options: TenantBotOptions): Bot<BotContext> {
   const { tenant, deps } = options;
@@ -83,6 +88,7 @@ export function createTenantBot(options: TenantBotOptions): Bot<BotContext> {
   privateChats.use(cancelFeature, staffInviteFeature);
   privateChats.use(createConversation(onboarding, { id: "onboarding", maxMillisecondsToWait: ONBOARDING_IDLE_MS }));
   privateChats.use(createConversation(till, { id: "till", maxMillisecondsToWait: TILL_IDLE_MS }));
-  privateChats.use(startFeature, tillFeature, guestMenuFeature, fallbackFeature);
+  privateChats.use(createConversation(checkin, { id: "checkin", maxMillisecondsToWait: CHECKIN_IDLE_MS }));
+  privateChats.use(startFeature, tillFeature, checkinFeature, guestMenuFeature, eventsFeature, fallbackFeature);
   return bot;
 }

@@ -14,9 +14,11 @@ cancelFeature.command("cancel", async (ctx) => {
     ? "onboarding-cancelled"
     : active.till
       ? "till-cancelled"
-      : Object.keys(active).length > 0
-        ? "cancelled"
-        : "nothing-to-cancel";
+      : active.checkin
+        ? "checkin-finished"
+        : Object.keys(active).length > 0
+          ? "cancelled"
+          : "nothing-to-cancel";
   await ctx.reply(ctx.t(text), { reply_markup: { remove_keyboard: true } });
 });
 

@@ -237,5 +237,10 @@ guestMenuFeature.callbackQuery(/^settings:notify:(on|off)$/, async (ctx) => {
 });
 
 guestMenuFeature.command("help", async (ctx) => {
-  await ctx.reply([ctx.t("help"), ctx.member.staff ? ctx.t("help-staff") : null].filter(Boolean).join("\n"));
+  const staff = ctx.member.staff !== null;
+  await ctx.reply(
+    [ctx.t("help"), ctx.t("help-events"), staff ? ctx.t("help-staff") : null, staff ? ctx.t("help-checkin") : null]
+      .filter(Boolean)
+      .join("\n"),
+  );
 });

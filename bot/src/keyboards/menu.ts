@@ -9,12 +9,14 @@ export function mainMenu(t: Translate, options: { staff: boolean }): Keyboard {
     .text(t("menu-card"))
     .text(t("menu-qr"))
     .row()
+    .text(t("menu-events"))
+    .row()
     .text(t("menu-history"))
     .text(t("menu-levels"))
     .row()
     .text(t("menu-settings"))
     .text(t("menu-invite"));
-  if (options.staff) keyboard.row().text("/till");
+  if (options.staff) keyboard.row().text("/till").text("/checkin");
   return keyboard.resized().persistent();
 }
 

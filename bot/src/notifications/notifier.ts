@@ -22,6 +22,7 @@ import {
 } from "./render.ts";
 
 const WEEK_SECONDS = 7 * 24 * 3600;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NotifierOptions {
   /** the Bot API server, without a trailing slash (https://api.telegram.org, or a fake in tests) */
@@ -99,6 +100,45 @@ export function createNotifier(options: NotifierOptions): Notifier {
     return api;
   }
 
+  /**
+   * Whether the guest can be reached at all, in one plain query: most points events reach no one
+   * (no bot, no Telegram, notifications off), and this consumer runs once per credited check, so
+   * at a POS's pace the Prisma transaction of recipient() (several round trips and its engine)
+   * was the workers' largest cost. recipient() reads everything again before sending.
+   */
+  async function reachability(
+    guestId: string,
+    tenantId: string,
+    engine: EngineDeps,
+  ): Promise<"reachable" | NotifyOutcome> {
+    // Not a guest id this query can look up: recipient() decides, as it always did.
+    if (!UUID.test(guestId)) return "reachable";
+    const row = await engine.db.withTenantClient(tenantId, async (client) => {
+      const { rows } = await client.query<{
+        bot_active: boolean | null;
+        guest: boolean;
+        telegram: boolean;
+        enabled: boolean;
+        blocked: boolean;
+      }>({
+        name: "notify.reachability",
+        text: `SELECT b.is_active AS bot_active, g.id IS NOT NULL AS guest, g.telegram_user_id IS NOT NULL AS telegram,
+                      coalesce(g.notifications_enabled, false) AS enabled, g.bot_blocked_at IS NOT NULL AS blocked
+                 FROM (SELECT app_current_tenant() AS tenant_id) t
+                 LEFT JOIN bot_connections b ON b.tenant_id = t.tenant_id
+                 LEFT JOIN guests g ON g.tenant_id = t.tenant_id AND g.id = $1`,
+        values: [guestId],
+      });
+      return rows[0];
+    });
+    if (!row?.bot_active) return "skipped-no-bot";
+    if (!row.guest) return "skipped-no-guest";
+    if (!row.telegram) return "skipped-no-telegram";
+    if (!row.enabled) return "skipped-disabled";
+    if (row.blocked) return "skipped-blocked";
+    return "reachable";
+  }
+
   async function recipient(event: NotificationEvent, tenantId: string, engine: EngineDeps): Promise<Recipient> {
     const skip = (outcome: NotifyOutcome): Recipient => ({ kind: "skip", outcome });
     const { guestId } = event.payload;
@@ -131,6 +171,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
               select: { id: true, name: true, rank: true, earnRateBps: true },
             })
           : [];
+      // Event messages say where; the payload names only the event (its restaurant may be renamed).
+      const restaurant = "eventId" in event.payload ? await eventRestaurant(tx, tenantId, event.payload.eventId) : null;
       const locale: Locale = guest.locale ?? tenant.defaultLocale;
       const botTenant: BotTenant = {
         id: tenant.id,
@@ -145,6 +187,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
         locale,
         tenant: botTenant,
         levels,
+        restaurant,
       });
       if (!notification) return skip("skipped-nothing-to-say");
       return {
@@ -171,6 +214,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
         );
         return "skipped-malformed";
       }
+      const reachable = await reachability(parsed.data.payload.guestId, tenantId, engine);
+      if (reachable !== "reachable") return reachable;
       const mark = sentMarkKey(redisPrefix, tenantId, eventId);
       if ((await redis.exists(mark)) === 1) return "skipped-duplicate";
 
@@ -201,6 +246,20 @@ export function createNotifier(options: NotifierOptions): Notifier {
       return "sent";
     },
   };
+}
+
+/** The name of the event's restaurant; null for an event of the whole business (or one not found). */
+async function eventRestaurant(
+  tx: Parameters<Parameters<EngineDeps["db"]["withTenant"]>[1]>[0],
+  tenantId: string,
+  eventId: string,
+): Promise<string | null> {
+  if (!UUID.test(eventId)) return null;
+  const found = await tx.event.findUnique({
+    where: { tenantId_id: { tenantId, id: eventId } },
+    select: { restaurant: { select: { name: true } } },
+  });
+  return found?.restaurant?.name ?? null;
 }
 
 /**

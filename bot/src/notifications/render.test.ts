@@ -154,9 +154,14 @@ describe("notification texts", () => {
     for (const event of silent) expect(render("ru", event)).toBeNull();
   });
 
-  it("knows the seven event types and refuses a payload without what its text needs", () => {
+  it("knows the twelve event types and refuses a payload without what its text needs", () => {
     expect([...notificationTypes].sort()).toEqual([
       "check.refunded",
+      "event.cancelled_by_restaurant",
+      "event.promoted",
+      "event.registered",
+      "event.reminder",
+      "event.waitlist_dropped",
       "level.changed",
       "points.adjusted",
       "points.earned",
@@ -171,5 +176,9 @@ describe("notification texts", () => {
     expect(parse("points.expired", { guestId, points: "5", balance: 0 })).toBe(false);
     expect(parse("points.expiring", { guestId, points: 5, lastDay: "14.07.2026" })).toBe(false);
     expect(parse("points.renamed", { guestId })).toBe(false);
+    const facts = { guestId, eventId: "e", title: "Jazz", startsAt: "2026-12-06T16:00:00.000Z", pricePoints: 0 };
+    expect(parse("event.reminder", { ...facts, kind: "day", registrationId: "r" })).toBe(true);
+    expect(parse("event.reminder", { ...facts, kind: "week" })).toBe(false);
+    expect(parse("event.registered", { ...facts, startsAt: "6 December" })).toBe(false);
   });
 });

@@ -1,14 +1,23 @@
-// What a guest is told in Telegram when their points or level change: one outbox event in, one
+// What a guest is told in Telegram when their points, level or events change: one outbox event in, one
 // message (or nothing) out, in the guest's language. Pure: the notifier loads what it needs
 // (guest, tenant, levels) and sends. Every message is HTML, so anything people typed (a level's
 // name, an adjustment's reason) is escaped.
 import { z } from "zod";
 import type { BotTenant } from "../context.ts";
-import { day, escapeHtml, money, signed } from "../format.ts";
+import { day, dayAndTime, escapeHtml, money, signed } from "../format.ts";
 import type { Locale, Translate } from "../i18n.ts";
 
 const guestId = z.string().min(1);
 const points = z.number().int();
+
+/** What every event.* payload names (eventFacts in api/src/core/events/event-rows.ts). */
+const eventFacts = {
+  guestId,
+  eventId: z.string().min(1),
+  title: z.string(),
+  startsAt: z.iso.datetime({ offset: true }),
+  pricePoints: points,
+};
 
 /**
  * The events a guest hears about, reduced to what the texts use. The producers are the verbs in
@@ -48,6 +57,21 @@ export const notificationEventSchema = z.discriminatedUnion("type", [
     // returned: redeemed points given back; reversed: earned points taken back
     payload: z.object({ guestId, returned: points, reversed: points, balance: points }),
   }),
+  // The events verbs (api/src/core/events): balance is null when no points were paid.
+  z.object({
+    type: z.literal("event.registered"),
+    payload: z.object({ ...eventFacts, balance: points.nullish(), channel: z.enum(["bot", "miniapp"]).nullish() }),
+  }),
+  z.object({ type: z.literal("event.promoted"), payload: z.object({ ...eventFacts, balance: points.nullish() }) }),
+  z.object({
+    type: z.literal("event.cancelled_by_restaurant"),
+    payload: z.object({ ...eventFacts, reason: z.string(), returnedPoints: points }),
+  }),
+  z.object({ type: z.literal("event.waitlist_dropped"), payload: z.object(eventFacts) }),
+  z.object({
+    type: z.literal("event.reminder"),
+    payload: z.object({ ...eventFacts, kind: z.enum(["day", "hour"]) }),
+  }),
 ]);
 
 export type NotificationEvent = z.infer<typeof notificationEventSchema>;
@@ -70,6 +94,8 @@ export interface RenderContext {
   tenant: BotTenant;
   /** level.changed: the levels the event names (a deleted level is simply absent) */
   levels?: readonly LevelFacts[];
+  /** event.*: the event's restaurant as it is now (null: the whole business, or a deleted event) */
+  restaurant?: string | null;
 }
 
 export interface Notification {
@@ -121,6 +147,49 @@ export function renderNotification(event: NotificationEvent, context: RenderCont
       const delta = returned - reversed;
       return delta !== 0 ? html(t("notify-refunded", { delta: signed(delta), balance })) : null;
     }
+    case "event.registered":
+      // Registered in this very chat: the bot has just said so; a second message would repeat it.
+      return event.payload.channel === "bot" ? null : html(eventText(event, context));
+    case "event.promoted":
+    case "event.cancelled_by_restaurant":
+    case "event.waitlist_dropped":
+    case "event.reminder":
+      return html(eventText(event, context));
+  }
+}
+
+type EventNotification = Extract<NotificationEvent, { type: `event.${string}` }>;
+
+function eventText(event: EventNotification, { t, locale, tenant, restaurant }: RenderContext): string {
+  const { title, startsAt, pricePoints } = event.payload;
+  // Which event, when (the tenant's clock) and where: the same opening for every event message.
+  const facts = {
+    title: escapeHtml(title),
+    when: dayAndTime(startsAt, tenant, locale),
+    where: restaurant ? escapeHtml(restaurant) : "none",
+  };
+  switch (event.type) {
+    case "event.registered":
+    case "event.promoted": {
+      const { balance } = event.payload;
+      const head = t(event.type === "event.registered" ? "notify-event-registered" : "notify-event-promoted", facts);
+      // balance is set only when this registration paid points.
+      const paid =
+        pricePoints > 0 && balance !== null && balance !== undefined
+          ? t("notify-event-paid", { count: pricePoints, balance })
+          : null;
+      return [head, paid].filter(Boolean).join("\n");
+    }
+    case "event.cancelled_by_restaurant": {
+      const { reason, returnedPoints } = event.payload;
+      const head = t("notify-event-cancelled", { ...facts, reason: escapeHtml(reason) });
+      const returned = returnedPoints > 0 ? t("notify-event-returned", { count: returnedPoints }) : null;
+      return [head, returned].filter(Boolean).join("\n");
+    }
+    case "event.waitlist_dropped":
+      return t("notify-event-dropped", { ...facts, count: pricePoints });
+    case "event.reminder":
+      return t(event.payload.kind === "day" ? "notify-event-reminder-day" : "notify-event-reminder-hour", facts);
   }
 }
 
