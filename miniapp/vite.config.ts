@@ -1,5 +1,7 @@
-// The Mini App's build and dev server. In development the server also plays Telegram's part
-// (dev/telegram-launch.ts) and forwards /api to the local API, so the app runs in a normal browser.
+// The Mini App's build and dev server, and the staff admin view's (admin/index.html, a second
+// entry and bundle served at /admin/). In development the server also plays Telegram's part for
+// the Mini App (dev/telegram-launch.ts) and forwards /api to the local API, so both run in a
+// normal browser, on the API's origin as the admin's SameSite session cookie needs.
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
@@ -36,6 +38,9 @@ export default defineConfig(({ mode }) => {
       sourcemap: true,
       // The bench reads the manifest to weigh exactly what the card screen loads first.
       manifest: true,
+      rolldownOptions: {
+        input: { main: `${here}index.html`, admin: `${here}admin/index.html` },
+      },
     },
   };
 });

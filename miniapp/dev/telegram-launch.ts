@@ -63,7 +63,8 @@ export function telegramDevLaunch(options: { botToken: string; defaultTenant: st
     name: "maxl:telegram-dev-launch",
     apply: "serve",
     transformIndexHtml(_html, context) {
-      if (!options.botToken) return [];
+      // The admin view is not a Mini App, and its hash is its route.
+      if (!options.botToken || context.path.startsWith("/admin/")) return [];
       const url = new URL(context.originalUrl ?? "/", "http://dev.local");
       const user = url.searchParams.get("as") === "cashier" ? devTelegramUsers.cashier : devTelegramUsers.guest;
       const theme = url.searchParams.get("theme") === "dark" ? "dark" : "light";

@@ -1,6 +1,7 @@
-// One origin for the built Mini App and the API, as the production reverse proxy gives it:
-// /api/* goes to the API's fetch handler, everything else is a file of the build, and any
-// other path is the app's index.html (its screens are client-side routes).
+// One origin for the built Mini App, the admin view and the API, as the production reverse proxy
+// gives it: /api/* goes to the API's fetch handler, everything else is a file of the build, and
+// any other path is the app's index.html (admin/index.html under /admin/): screens are
+// client-side routes. One origin also lets the admin's SameSite=Strict session cookie reach /api.
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { serve } from "@hono/node-server";
@@ -51,11 +52,10 @@ export function serveMiniApp(options: {
         fetch: async (request) => {
           const { pathname } = new URL(request.url);
           if (pathname.startsWith("/api/")) return options.api(request);
-          return (
-            (await file(distDir, pathname)) ??
-            (await file(distDir, "/index.html")) ??
-            new Response(null, { status: 404 })
-          );
+          if (pathname === "/admin") return Response.redirect(new URL("/admin/", request.url), 308);
+          // The admin view lives under /admin/ with its own page; its routes are in the hash.
+          const page = pathname.startsWith("/admin/") ? "/admin/index.html" : "/index.html";
+          return (await file(distDir, pathname)) ?? (await file(distDir, page)) ?? new Response(null, { status: 404 });
         },
       },
       (info) =>

@@ -1,4 +1,4 @@
-// What the card screen downloads before it can show anything: the entry chunk and every chunk
+// What the guest card screen downloads before it can show anything: the entry chunk and every chunk
 // it imports statically (not the lazily loaded staff views), gzipped as a server would send them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,8 +16,10 @@ export function initialScriptBytes(distDir: string): { raw: number; gzip: number
     string,
     ManifestChunk
   >;
-  const entry = Object.entries(manifest).find(([, chunk]) => chunk.isEntry);
-  if (!entry) throw new Error("the build manifest has no entry chunk");
+  // The build has two entries (the card's index.html and the admin view's admin/index.html);
+  // the card's is the one guests load.
+  const entry = Object.entries(manifest).find(([key, chunk]) => chunk.isEntry && key === "index.html");
+  if (!entry) throw new Error("the build manifest has no index.html entry chunk");
   const seen = new Set<string>();
   const visit = (key: string) => {
     const chunk = manifest[key];

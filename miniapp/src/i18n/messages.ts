@@ -143,6 +143,9 @@ const en = {
       "error-code-unknown": "No guest has this code now. Ask the guest for a fresh one.",
       "error-name-invalid": "That does not look like a name.",
       "error-birthday-invalid": "That date does not look like a birthday.",
+      "error-plan-guest-limit":
+        "Points were not added: the restaurant's plan is unpaid or expired, and this guest joined beyond its guest limit. The guest can still spend their points. Ask the owner to pay or upgrade the plan in the admin panel.",
+      "plan-limit": "The restaurant's plan limit is reached. The owner can upgrade the plan in the admin panel.",
     } as Record<string, string>,
   },
   crashed: "Something broke on this screen.",
@@ -283,6 +286,9 @@ const ru: Messages = {
       "error-code-unknown": "Такого кода сейчас нет. Попросите у гостя свежий код.",
       "error-name-invalid": "Это не похоже на имя.",
       "error-birthday-invalid": "Эта дата не похожа на день рождения.",
+      "error-plan-guest-limit":
+        "Баллы не начислены: тариф ресторана не оплачен или закончился, а гость присоединился сверх лимита гостей тарифа. Списывать баллы гость может как прежде. Попросите владельца оплатить или сменить тариф в панели управления.",
+      "plan-limit": "Достигнут лимит тарифа ресторана. Владелец может сменить тариф в панели управления.",
     },
   },
   crashed: "На этом экране что-то сломалось.",
