@@ -65,17 +65,21 @@ export function renderTable(comparisons: Comparison[]): string {
   return renderRows(header, rows);
 }
 
-/** Overwrites latest.json and latest.md: the newest run, on this machine, with its baselines. */
+/**
+ * Overwrites <name>.json and <name>.md (latest.*: the newest full run), on this machine, with
+ * its baselines.
+ */
 export async function saveResults(
   dir: string,
   comparisons: Comparison[],
   table: string,
   budgets: Budget[] = [],
+  name = "latest",
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
   const at = new Date().toISOString();
   const machine = `${process.platform} ${process.arch}, Node ${process.version}, ${cpus().length} CPUs`;
-  await writeFile(join(dir, "latest.json"), `${JSON.stringify({ at, machine, comparisons, budgets }, null, 2)}\n`);
-  await writeFile(join(dir, "latest.md"), `# Latest benchmark run\n\n${at} on ${machine}\n\n${table}\n`);
-  return join(dir, "latest.md");
+  await writeFile(join(dir, `${name}.json`), `${JSON.stringify({ at, machine, comparisons, budgets }, null, 2)}\n`);
+  await writeFile(join(dir, `${name}.md`), `# Latest benchmark run\n\n${at} on ${machine}\n\n${table}\n`);
+  return join(dir, `${name}.md`);
 }
