@@ -104,10 +104,14 @@ describe("outbox relay", () => {
       const ids = await writeOutboxEvents(world.db, tenantId, 25, "points.earned");
       const { publisher, jobIds } = recording(runtime);
       const relay = relayWith(publisher, { batchSize: 10 });
-      await eventually(async () => {
-        await relay.publishBatch();
-        return outboxRows(ids);
-      }, allPublished, 30_000);
+      await eventually(
+        async () => {
+          await relay.publishBatch();
+          return outboxRows(ids);
+        },
+        allPublished,
+        30_000,
+      );
 
       for (const [index, id] of ids.entries()) {
         const jobId = eventJobId(tenantId, id);
