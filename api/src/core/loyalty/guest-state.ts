@@ -1,6 +1,13 @@
-// Everything a points verb decides on, read in one round trip while locking the guest's row.
-// The row lock serialises every change to one guest's balance and lots, which is what makes
-// parallel redemptions unable to overspend; other guests are not affected.
+// Everything a points verb decides on, read right after locking the guest's row. The row lock
+// serialises every change to one guest's balance and lots, which is what makes parallel
+// redemptions unable to overspend; other guests are not affected.
+//
+// The lock and the read are two statements on purpose. In READ COMMITTED a statement reads as of
+// its start: a single SELECT ... FOR UPDATE that waits for another operation on the guest gets
+// the guest's row as that operation left it, but its sub-selects (checks in the level window,
+// open holds, the stored answer) as they were before, so a check closed a moment earlier by the
+// operation it waited for would be missing from the level decision. The read after the lock
+// starts after the wait, and sees everything the lock waited for.
 import { type LevelRule, pointsEarned, ServiceError } from "@maxl/shared";
 import type pg from "pg";
 import type { ProgramRules } from "./program-row.ts";
@@ -40,7 +47,9 @@ interface StateRow {
   stored: { request_hash: string; result: unknown } | null;
 }
 
-const LOCK_GUEST = `
+const LOCK_GUEST = "SELECT 1 FROM guests WHERE tenant_id = $1 AND id = $2 FOR UPDATE";
+
+const READ_GUEST = `
   SELECT g.balance, g.level_id, g.level_changed_at, g.manual_level_id, g.manual_level_until, g.level_downgrade_due_at,
          t.currency, t.time_zone,
          p.version AS program_version,
@@ -58,8 +67,7 @@ const LOCK_GUEST = `
     FROM guests g
     JOIN tenants t ON t.id = g.tenant_id
     LEFT JOIN loyalty_programs p ON p.tenant_id = g.tenant_id
-   WHERE g.tenant_id = $1 AND g.id = $2
-     FOR UPDATE OF g`;
+   WHERE g.tenant_id = $1 AND g.id = $2`;
 
 export async function lockGuest(
   client: pg.PoolClient,
@@ -72,7 +80,7 @@ export async function lockGuest(
 }
 
 /**
- * Locks the guest and, in the same round trip, looks up an earlier answer to an operation's
+ * Locks the guest and then reads their state together with an earlier answer to an operation's
  * idempotency key (read after the lock, so a racing duplicate finds the winner's result).
  */
 export async function lockGuestAndFind(
@@ -83,12 +91,15 @@ export async function lockGuestAndFind(
   at: Date,
   operationKey: string | null,
 ): Promise<{ state: GuestState; stored: { request_hash: string; result: unknown } | null }> {
-  // Named, so each connection plans it once: planning this query costs more than running it.
-  const { rows } = await client.query<StateRow>({
-    name: "loyalty.lock-guest",
-    text: LOCK_GUEST,
-    values: [tenantId, guestId, at, operationKey],
-  });
+  // Named, so each connection plans them once: planning the read costs more than running it.
+  const lock = await client.query({ name: "loyalty.lock-guest", text: LOCK_GUEST, values: [tenantId, guestId] });
+  const { rows } = lock.rowCount
+    ? await client.query<StateRow>({
+        name: "loyalty.read-guest",
+        text: READ_GUEST,
+        values: [tenantId, guestId, at, operationKey],
+      })
+    : { rows: [] };
   const row = rows[0];
   if (!row)
     throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
@@ -121,9 +132,8 @@ async function stateFromRow(
   };
 }
 
-// The batch form of LOCK_GUEST for several guests of one tenant, in two statements: the locks
-// first, in id order (so two batches cannot deadlock), then the reads under them, with a snapshot
-// taken after every lock is held, so no read predates a change a lock waited for.
+// The batch form of LOCK_GUEST and READ_GUEST for several guests of one tenant: the locks first,
+// in id order (so two batches cannot deadlock), then the reads under them.
 const LOCK_GUESTS = `
   SELECT g.id FROM guests g WHERE g.tenant_id = $1 AND g.id = ANY($2::uuid[]) ORDER BY g.id FOR UPDATE OF g`;
 
