@@ -50,14 +50,18 @@ export function billingOwnerNotifications(options: { telegramApiRoot: string }):
       const { tenantId } = event;
       const payload = (event.payload ?? {}) as RenewalFailed;
       const found = await deps.engine.db.withTenant(tenantId, async (tx) => {
-        const [bot, tenant, owners] = await Promise.all([
-          tx.botConnection.findUnique({ where: { tenantId }, select: { tokenCiphertext: true, isActive: true } }),
-          tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, defaultLocale: true } }),
-          tx.staffUser.findMany({
-            where: { tenantId, role: "owner", isActive: true, telegramUserId: { not: null } },
-            select: { id: true, telegramUserId: true, locale: true },
-          }),
-        ]);
+        const bot = await tx.botConnection.findUnique({
+          where: { tenantId },
+          select: { tokenCiphertext: true, isActive: true },
+        });
+        const tenant = await tx.tenant.findUniqueOrThrow({
+          where: { id: tenantId },
+          select: { timeZone: true, defaultLocale: true },
+        });
+        const owners = await tx.staffUser.findMany({
+          where: { tenantId, role: "owner", isActive: true, telegramUserId: { not: null } },
+          select: { id: true, telegramUserId: true, locale: true },
+        });
         return { bot, tenant, owners };
       });
       if (!found.bot?.isActive || found.owners.length === 0) return;

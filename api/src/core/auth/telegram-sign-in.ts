@@ -21,12 +21,10 @@ export async function signInStaffByTelegram(
   telegramUserId: number,
 ): Promise<TelegramSignedInStaff> {
   return deps.db.withTenant(tenantId, async (tx) => {
-    const [tenant, staff] = await Promise.all([
-      tx.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
-      tx.staffUser.findUnique({
-        where: { tenantId_telegramUserId: { tenantId, telegramUserId: BigInt(telegramUserId) } },
-      }),
-    ]);
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+    const staff = await tx.staffUser.findUnique({
+      where: { tenantId_telegramUserId: { tenantId, telegramUserId: BigInt(telegramUserId) } },
+    });
     if (!staff?.isActive) {
       throw new ServiceError(
         "FORBIDDEN",

@@ -35,14 +35,13 @@ function noticeFor(sub: SubscriptionModel, now: Date): SubscriptionView["notice"
 
 async function viewIn(tx: TenantTx, tenantId: string, now: Date): Promise<SubscriptionView> {
   const sub = await lockSubscription(tx, tenantId);
-  const [plan, nextPlan, tenant, restaurants, activeStaff, guests] = await Promise.all([
-    tx.plan.findUniqueOrThrow({ where: { id: sub.planId } }),
-    sub.nextPlanId ? tx.plan.findUnique({ where: { id: sub.nextPlanId } }) : null,
-    tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { status: true } }),
-    tx.restaurant.count({ where: { tenantId, isActive: true } }),
-    tx.staffUser.count({ where: { tenantId, isActive: true } }),
-    tx.guest.count({ where: { tenantId } }),
-  ]);
+  // One after another: a transaction's connection runs one query at a time anyway.
+  const plan = await tx.plan.findUniqueOrThrow({ where: { id: sub.planId } });
+  const nextPlan = sub.nextPlanId ? await tx.plan.findUnique({ where: { id: sub.nextPlanId } }) : null;
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { status: true } });
+  const restaurants = await tx.restaurant.count({ where: { tenantId, isActive: true } });
+  const activeStaff = await tx.staffUser.count({ where: { tenantId, isActive: true } });
+  const guests = await tx.guest.count({ where: { tenantId } });
   return {
     status: sub.status,
     tenantStatus: tenant.status,

@@ -224,15 +224,16 @@ export async function listGuests(deps: EngineDeps, tenantId: string, query: Gues
   return deps.db.withTenantClient(tenantId, async (client) => {
     const where = await guestConditions(deps, client, tenantId, query);
     const n = where.params.length;
-    const [page, total] = await Promise.all([
-      client.query<GuestRow>(
-        `SELECT ${guestColumns} ${guestFrom} WHERE ${where.sql}
-          ORDER BY ${orderBy[query.sort](query.order === "asc" ? "ASC" : "DESC")}
-          LIMIT $${n + 1} OFFSET $${n + 2}`,
-        [...where.params, query.pageSize, (query.page - 1) * query.pageSize],
-      ),
-      client.query<{ total: number }>(`SELECT count(*)::int AS total FROM guests g WHERE ${where.sql}`, where.params),
-    ]);
+    const page = await client.query<GuestRow>(
+      `SELECT ${guestColumns} ${guestFrom} WHERE ${where.sql}
+        ORDER BY ${orderBy[query.sort](query.order === "asc" ? "ASC" : "DESC")}
+        LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...where.params, query.pageSize, (query.page - 1) * query.pageSize],
+    );
+    const total = await client.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM guests g WHERE ${where.sql}`,
+      where.params,
+    );
     return {
       items: page.rows.map(toListItem),
       total: total.rows[0]?.total ?? 0,

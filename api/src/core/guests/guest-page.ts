@@ -42,18 +42,16 @@ export async function guestPage(
       include: { level: true, manualLevel: true, tenant: { select: { currency: true } } },
     });
     if (!guest) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
-    const [held, expiring] = await Promise.all([
-      tx.redemptionHold.aggregate({
-        where: { guestId, status: "held", expiresAt: { gt: at } },
-        _sum: { maxPoints: true },
-      }),
-      tx.pointLot.groupBy({
-        by: ["expiresAt"],
-        where: { guestId, remainingPoints: { gt: 0 }, expiresAt: { gt: at, lte: until } },
-        _sum: { remainingPoints: true },
-        orderBy: { expiresAt: "asc" },
-      }),
-    ]);
+    const held = await tx.redemptionHold.aggregate({
+      where: { guestId, status: "held", expiresAt: { gt: at } },
+      _sum: { maxPoints: true },
+    });
+    const expiring = await tx.pointLot.groupBy({
+      by: ["expiresAt"],
+      where: { guestId, remainingPoints: { gt: 0 }, expiresAt: { gt: at, lte: until } },
+      _sum: { remainingPoints: true },
+      orderBy: { expiresAt: "asc" },
+    });
     // Always set with an end date; past it the spend decides again (a lapsed row may linger).
     const manualLevel =
       guest.manualLevel && guest.manualLevelUntil && guest.manualLevelUntil > at

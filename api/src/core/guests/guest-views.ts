@@ -44,20 +44,21 @@ export async function guestCard(deps: EngineDeps, tenantId: string, guestId: str
   const view = await deps.db.withTenant(tenantId, async (tx) => {
     const guest = await tx.guest.findUnique({ where: { tenantId_id: { tenantId, id: guestId } } });
     if (!guest) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
-    const [tenant, programRow, levels, held, soonest] = await Promise.all([
-      tx.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
-      tx.$queryRaw<Record<string, unknown>[]>`SELECT * FROM loyalty_programs WHERE tenant_id = app_current_tenant()`,
-      tx.level.findMany({ orderBy: { rank: "asc" } }),
-      tx.redemptionHold.aggregate({
-        where: { guestId, status: "held", expiresAt: { gt: at } },
-        _sum: { maxPoints: true },
-      }),
-      tx.$queryRaw<{ points: bigint; expires_at: Date }[]>`
+    // One after another: a transaction is one connection, which runs one query at a time anyway.
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+    const programRow = await tx.$queryRaw<
+      Record<string, unknown>[]
+    >`SELECT * FROM loyalty_programs WHERE tenant_id = app_current_tenant()`;
+    const levels = await tx.level.findMany({ orderBy: { rank: "asc" } });
+    const held = await tx.redemptionHold.aggregate({
+      where: { guestId, status: "held", expiresAt: { gt: at } },
+      _sum: { maxPoints: true },
+    });
+    const soonest = await tx.$queryRaw<{ points: bigint; expires_at: Date }[]>`
         SELECT sum(remaining_points) AS points, expires_at FROM point_lots
          WHERE tenant_id = app_current_tenant() AND guest_id = ${guestId}::uuid AND remaining_points > 0
            AND expires_at IS NOT NULL AND expires_at > ${at}
-         GROUP BY expires_at ORDER BY expires_at LIMIT 1`,
-    ]);
+         GROUP BY expires_at ORDER BY expires_at LIMIT 1`;
     const program = programRow[0] ? programFromRow(programRow[0]) : null;
     const windowDays = program?.levelWindowDays ?? null;
     const spend = await windowSpend(tx, guestId, windowDays, at);

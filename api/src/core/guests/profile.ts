@@ -44,13 +44,11 @@ export async function guestProfileView(
   telegramUserId: number,
 ): Promise<GuestProfileView> {
   const { guest, staff } = await deps.db.withTenant(tenantId, async (tx) => {
-    const [guest, staff] = await Promise.all([
-      tx.guest.findUnique({ where: { tenantId_id: { tenantId, id: guestId } } }),
-      tx.staffUser.findUnique({
-        where: { tenantId_telegramUserId: { tenantId, telegramUserId: BigInt(telegramUserId) } },
-        select: { name: true, role: true, isActive: true },
-      }),
-    ]);
+    const guest = await tx.guest.findUnique({ where: { tenantId_id: { tenantId, id: guestId } } });
+    const staff = await tx.staffUser.findUnique({
+      where: { tenantId_telegramUserId: { tenantId, telegramUserId: BigInt(telegramUserId) } },
+      select: { name: true, role: true, isActive: true },
+    });
     return { guest, staff };
   });
   if (!guest) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
