@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   buildMiniApp,
+  initialScriptBytes,
   launchChromium,
   miniAppUrl,
   type ServedApp,
@@ -21,6 +22,8 @@ import { createTestApp, type TestApp } from "../api/test/support.ts";
 const artifacts = fileURLToPath(new URL("./artifacts/", import.meta.url));
 const guestUser = { id: 710_000_001, first_name: "Анна", last_name: "Гостева", language_code: "ru" };
 const cashierUser = { id: 710_000_002, first_name: "Касса", language_code: "ru" };
+const eventsGuest = { id: 710_000_003, first_name: "Ольга", language_code: "ru" };
+const eventsRival = { id: 710_000_004, first_name: "Борис", language_code: "ru" };
 
 let test: TestApp;
 let world: World;
@@ -28,7 +31,9 @@ let served: ServedApp;
 let browser: Browser;
 let distDir: string;
 
-const open = async (path: string, user: typeof guestUser | typeof cashierUser, theme: "light" | "dark" = "light") => {
+type TelegramUser = { id: number; first_name: string; last_name?: string; language_code: string };
+
+const open = async (path: string, user: TelegramUser, theme: "light" | "dark" = "light") => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   const page = await context.newPage();
   await page.goto(
@@ -145,5 +150,132 @@ describe("launch data the API refuses", () => {
     await page.goto(`${served.url}/?tenant=${world.slug}`);
     await page.getByTestId("reopen").waitFor({ timeout: 15_000 });
     await context.close();
+  });
+});
+
+describe("events in Chromium (issue #9)", () => {
+  const paidTitle = "Винный вечер";
+  const fullTitle = "Ужин от шефа";
+  const guestHeaders = (user: TelegramUser) => ({
+    Authorization: `tma ${world.initData(user)}`,
+    "X-Tenant": world.slug,
+  });
+  const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+  async function asManager(path: string, init: RequestInit = {}) {
+    const headers = { Authorization: `Bearer ${await world.tokenFor("manager")}`, ...init.headers };
+    return test.app.request(path, { ...init, headers });
+  }
+
+  /** A published event, made by a manager through the staff API as the admin view does. */
+  async function publishedEvent(fields: Record<string, unknown>): Promise<string> {
+    const created = await asManager(
+      "/api/v1/events",
+      json({ startsAt: inHours(50), endsAt: inHours(53), restaurantId: world.restaurantId, ...fields }),
+    );
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await asManager(`/api/v1/events/${id}/publish`, { method: "POST" })).status).toBe(200);
+    return id;
+  }
+
+  async function guestId(user: TelegramUser): Promise<string> {
+    const card = await test.app.request("/api/v1/me/card", { headers: guestHeaders(user) });
+    return ((await card.json()) as { guest: { id: string } }).guest.id;
+  }
+
+  beforeAll(async () => {
+    const paidId = await publishedEvent({
+      title: paidTitle,
+      description: "Пять вин юга Франции и закуски от шефа.",
+      capacity: 12,
+      pricePoints: 300,
+      attendanceBonusPoints: 50,
+    });
+    // A real image for the cover, drawn by the browser itself.
+    const page = await browser.newPage();
+    await page.setContent(
+      '<div style="width:600px;height:300px;background:linear-gradient(135deg,#6a1b4d,#c2185b 55%,#f9a825)"></div>',
+    );
+    const png = await page.locator("div").screenshot();
+    await page.close();
+    const cover = await asManager(`/api/v1/events/${paidId}/cover`, {
+      method: "PUT",
+      body: new Uint8Array(png),
+      headers: { "Content-Type": "image/png" },
+    });
+    expect(cover.status).toBe(200);
+
+    const fullId = await publishedEvent({ title: fullTitle, startsAt: inHours(74), endsAt: inHours(77), capacity: 1 });
+    const rival = await test.app.request(`/api/v1/me/events/${fullId}/registration`, {
+      method: "POST",
+      headers: { ...guestHeaders(eventsRival), ...key() },
+    });
+    expect(rival.status).toBe(200);
+
+    const adjusted = await asManager(
+      `/api/v1/guests/${await guestId(eventsGuest)}/adjustments`,
+      json({ points: 1200, reason: "e2e: points for events" }, key()),
+    );
+    expect(adjusted.status).toBe(201);
+  });
+
+  it("a guest registers for a paid event with the confirmation, then joins a full one's waitlist", async () => {
+    const page = await open("/", eventsGuest);
+    await expect.poll(() => balanceOf(page), { timeout: 15_000 }).toBe("1200");
+
+    await page.getByRole("button", { name: "События", exact: true }).click();
+    const paidRow = page.getByTestId("event-row").filter({ hasText: paidTitle });
+    await paidRow.waitFor({ timeout: 15_000 });
+    expect(await paidRow.textContent()).toMatch(/Осталось 12 мест · 300 баллов/);
+    await expect.poll(() => paidRow.locator("img").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(600);
+    const fullRow = page.getByTestId("event-row").filter({ hasText: fullTitle });
+    expect(await fullRow.textContent()).toContain("Мест нет · лист ожидания");
+    await page.screenshot({ path: join(artifacts, "events-list.png"), fullPage: true });
+
+    await paidRow.click();
+    await page.getByRole("heading", { name: paidTitle }).waitFor();
+    expect(await page.getByTestId("event-price").textContent()).toMatch(/Стоит 300 баллов/);
+    await page.getByRole("button", { name: "Записаться" }).click();
+    const question = page.getByRole("alertdialog");
+    expect(await question.textContent()).toMatch(/Стоит 300 баллов, у вас 1\s200 баллов\. Записаться\?/);
+    await page.screenshot({ path: join(artifacts, "event-confirm.png"), fullPage: true });
+    // Two quick taps: one registration, paid once.
+    await question.getByRole("button", { name: "Да" }).dblclick();
+
+    const outcome = page.getByTestId("event-outcome");
+    await outcome.waitFor({ timeout: 10_000 });
+    expect(await outcome.textContent()).toMatch(
+      /Вы записаны на «Винный вечер».*Списано 300 баллов\. Баланс: 900 баллов\./,
+    );
+    await page.screenshot({ path: join(artifacts, "event-registered.png"), fullPage: true });
+
+    await page.getByRole("button", { name: "Карта", exact: true }).click();
+    await expect.poll(() => balanceOf(page), { timeout: 5_000 }).toBe("900");
+
+    await page.getByRole("button", { name: "События", exact: true }).click();
+    await page.getByTestId("event-row").filter({ hasText: fullTitle }).click();
+    await page.getByRole("button", { name: "В лист ожидания" }).click();
+    await outcome.waitFor({ timeout: 10_000 });
+    expect(await outcome.textContent()).toContain("вы в листе ожидания, 1-й в очереди");
+    await page.screenshot({ path: join(artifacts, "event-waitlist.png"), fullPage: true });
+
+    await page.getByRole("button", { name: "События", exact: true }).click();
+    const badges = page.getByTestId("standing");
+    await expect.poll(() => badges.allTextContents()).toEqual(["✅ Вы записаны", "⏳ Лист ожидания, №1"]);
+    await page.context().close();
+
+    // What the API holds: one payment of 300, whatever the taps.
+    const history = await test.app.request("/api/v1/me/history?limit=30", { headers: guestHeaders(eventsGuest) });
+    const items = ((await history.json()) as { items: { points: number }[] }).items;
+    expect(items.filter((item) => item.points === -300)).toHaveLength(1);
+  });
+});
+
+describe("the guest card's budget", () => {
+  it("downloads at most 100 KB of gzipped script before the card shows; events load with their tab", () => {
+    const weight = initialScriptBytes(distDir);
+    expect(weight.gzip / 1024).toBeLessThanOrEqual(100);
+    expect(weight.files.some((file) => /Event/.test(file))).toBe(false);
   });
 });

@@ -12,6 +12,8 @@ export class ApiError extends Error {
     message: string,
     readonly messageKey: string | null = null,
     readonly code: string | null = null,
+    /** the whole problem body, extension members included (e.g. { price, available } when points run short) */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -36,12 +38,13 @@ export async function expectOk<R extends ClientResponse<unknown, number, string>
     detail?: string;
     code?: string;
     messageKey?: string;
-  };
+  } & Record<string, unknown>;
   throw new ApiError(
     response.status,
     problem.detail ?? response.statusText,
     problem.messageKey ?? null,
     problem.code ?? null,
+    problem,
   );
 }
 

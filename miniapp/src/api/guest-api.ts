@@ -13,6 +13,27 @@ export function guestApi(client: Client, tenant: string) {
     updateProfile: (patch: ProfilePatch) => expectOk(me.profile.$patch({ header, json: patch })),
     /** a till-only staff token for the Telegram account, when it belongs to a staff member */
     staffSession: () => expectOk(client.api.v1.auth.telegram.$post({ header })),
+    /** upcoming published events with the guest's own standing, soonest first */
+    events: () => expectOk(me.events.$get({ header })),
+    event: (eventId: string) => expectOk(me.events[":eventId"].$get({ header, param: { eventId } })),
+    /**
+     * Registers, paying the price in points, or joins the waitlist when every place is taken. The
+     * key is drawn when the guest is asked and reused on a retry, so a double tap pays once.
+     */
+    register: (eventId: string, key: string) =>
+      expectOk(
+        me.events[":eventId"].registration.$post({ header: { ...header, "idempotency-key": key }, param: { eventId } }),
+      ),
+    /** Cancels the registration or leaves the waitlist; repeating it changes nothing, so it takes no key. */
+    cancelRegistration: (eventId: string) =>
+      expectOk(me.events[":eventId"].registration.$delete({ header, param: { eventId } })),
+    /**
+     * Where an event's cover loads from (public, so a plain <img> can show it). The API sets an
+     * event's `coverUrl`, a path from its own root, only when there is a cover; this is the same
+     * address on the client's base URL, so it works with the API on another origin too.
+     */
+    coverSrc: (eventId: string) =>
+      client.api.v1.events[":eventId"].cover.$url({ param: { eventId }, query: { tenant } }).toString(),
   };
 }
 
@@ -30,3 +51,4 @@ export type HistoryItem = HistoryPage["items"][number];
 export type LevelsTable = Awaited<ReturnType<GuestApi["levels"]>>;
 export type Profile = Awaited<ReturnType<GuestApi["profile"]>>;
 export type StaffSession = Awaited<ReturnType<GuestApi["staffSession"]>>;
+export type GuestEvent = Awaited<ReturnType<GuestApi["event"]>>;

@@ -13,13 +13,15 @@ import { useBackButton } from "../telegram/hooks.tsx";
 import { haptic, type Launch, type Locale } from "../telegram/webapp.ts";
 import { type AppServices, LocaleProvider, ServicesProvider, useT } from "./context.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
-import { navigate, useRoute } from "./routes.ts";
+import { navigate, type RouteName, useRoute } from "./routes.ts";
 
 // Only the card is in the first download (the budget is 100 KB of gzipped script); the other
 // tabs load when first opened, the staff views only for staff.
 const HistoryScreen = lazy(() => import("../screens/HistoryScreen.tsx"));
 const LevelsScreen = lazy(() => import("../screens/LevelsScreen.tsx"));
 const ProfileScreen = lazy(() => import("../screens/ProfileScreen.tsx"));
+const EventsScreen = lazy(() => import("../screens/events/EventsScreen.tsx"));
+const EventScreen = lazy(() => import("../screens/events/EventScreen.tsx"));
 const TillScreen = lazy(() => import("../screens/staff/TillScreen.tsx"));
 const ScanRelay = lazy(() => import("../screens/staff/ScanRelay.tsx"));
 
@@ -99,10 +101,11 @@ function GuestApp({ launch, tenant, fetch, baseUrl }: AppProps & { tenant: strin
   );
 }
 
-type TabRoute = "card" | "history" | "levels" | "profile";
+type TabRoute = "card" | "events" | "history" | "levels" | "profile";
 
 const tabs: { route: TabRoute; icon: string }[] = [
   { route: "card", icon: "💳" },
+  { route: "events", icon: "🎉" },
   { route: "history", icon: "🧾" },
   { route: "levels", icon: "🏅" },
   { route: "profile", icon: "👤" },
@@ -111,12 +114,18 @@ const tabs: { route: TabRoute; icon: string }[] = [
 function Screens() {
   const t = useT();
   const route = useRoute();
-  useBackButton(route === "card" || route === "till" ? null : () => navigate("card"));
+  useBackButton(
+    route === "card" || route === "till" ? null : () => (route === "event" ? navigate("events") : navigate("card")),
+  );
   if (route === "till" || route === "scan") return <TillScreen />;
+  // An event's own screen belongs under the Events tab.
+  const current: RouteName = route === "event" ? "events" : route;
   return (
     <>
       <main className="screen">
         {route === "card" && <CardScreen />}
+        {route === "events" && <EventsScreen />}
+        {route === "event" && <EventScreen />}
         {route === "history" && <HistoryScreen />}
         {route === "levels" && <LevelsScreen />}
         {route === "profile" && <ProfileScreen />}
@@ -126,8 +135,8 @@ function Screens() {
           <button
             key={tab.route}
             type="button"
-            className={route === tab.route ? "tab active" : "tab"}
-            aria-current={route === tab.route ? "page" : undefined}
+            className={current === tab.route ? "tab active" : "tab"}
+            aria-current={current === tab.route ? "page" : undefined}
             onClick={() => {
               if (route === tab.route) return;
               haptic.select();

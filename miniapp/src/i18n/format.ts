@@ -41,6 +41,37 @@ export function formatTime(iso: string, timeZone: string, locale: Locale): strin
   return new Intl.DateTimeFormat(tags[locale], { hour: "2-digit", minute: "2-digit", timeZone }).format(new Date(iso));
 }
 
+function dateTimeFormat(at: Date, timeZone: string, locale: Locale, now: Date) {
+  const year = (date: Date) => new Intl.DateTimeFormat("en", { year: "numeric", timeZone }).format(date);
+  return new Intl.DateTimeFormat(tags[locale], {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    ...(year(at) !== year(now) ? { year: "numeric" } : {}),
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+  });
+}
+
+/** "Sat 5 Dec, 19:00" (with the year only when it is not this year's), in the time zone. */
+export function formatDateTime(iso: string, timeZone: string, locale: Locale, now = new Date()): string {
+  const at = new Date(iso);
+  return dateTimeFormat(at, timeZone, locale, now).format(at);
+}
+
+/** "Sat 5 Dec, 19:00–22:00", or both ends in full when it runs past midnight. */
+export function formatDateTimeRange(
+  startIso: string,
+  endIso: string,
+  timeZone: string,
+  locale: Locale,
+  now = new Date(),
+): string {
+  const start = new Date(startIso);
+  return dateTimeFormat(start, timeZone, locale, now).formatRange(start, new Date(endIso));
+}
+
 /** The calendar day of an instant in a time zone, as YYYY-MM-DD (for grouping). */
 export function dayKey(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }).format(at);
