@@ -12,6 +12,8 @@ export interface SignedInStaff {
   tenantId: string;
   tenantSlug: string;
   tenantName: string;
+  /** the IANA zone the business's times are shown and entered in */
+  tenantTimeZone: string;
   name: string;
   email: string;
   role: StaffRole;
@@ -44,6 +46,7 @@ export async function signInStaff(
         tenantId,
         tenantSlug: staff.tenant.slug,
         tenantName: staff.tenant.name,
+        tenantTimeZone: staff.tenant.timeZone,
         name: staff.name,
         email: staff.email,
         role: staff.role,

@@ -196,6 +196,7 @@ export async function staffIdentity(tx: Tx, tenantId: string, staffId: string): 
     tenantId,
     tenantSlug: staff.tenant.slug,
     tenantName: staff.tenant.name,
+    tenantTimeZone: staff.tenant.timeZone,
     name: staff.name,
     email: staff.email,
     role: staff.role as StaffRole,

@@ -38,7 +38,12 @@ const roleSchema = z.enum(["owner", "admin", "manager", "cashier"]);
 
 const profileSchema = z.object({
   staff: z.object({ id: z.string(), name: z.string(), email: z.string(), role: roleSchema }),
-  tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  tenant: z.object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    timeZone: z.string().openapi({ description: "The IANA zone the business's times are shown and entered in" }),
+  }),
   permissions: z.array(z.string()).openapi({ description: "What this role may do (the API's permission matrix)" }),
   restaurantIds: z
     .array(z.string())
@@ -247,7 +252,7 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
     );
   const profileBody = ({ staff, permissions, restaurantIds }: StaffProfile) => ({
     staff: { id: staff.staffId, name: staff.name, email: staff.email, role: staff.role },
-    tenant: { id: staff.tenantId, slug: staff.tenantSlug, name: staff.tenantName },
+    tenant: { id: staff.tenantId, slug: staff.tenantSlug, name: staff.tenantName, timeZone: staff.tenantTimeZone },
     permissions,
     restaurantIds,
   });
