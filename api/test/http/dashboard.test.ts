@@ -6,6 +6,11 @@ import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, createEngineDeps, type EngineDeps } from "../../src/core/context.ts";
 import type { DashboardReport } from "../../src/core/dashboard/dashboard-report.ts";
+import { cancelEvent } from "../../src/core/events/cancel-event.ts";
+import { checkInGuest } from "../../src/core/events/check-in.ts";
+import { createEvent } from "../../src/core/events/create-event.ts";
+import { publishEvent } from "../../src/core/events/publish-event.ts";
+import { registerForEvent } from "../../src/core/events/register-guest.ts";
 import { accruePoints } from "../../src/core/loyalty/accrue-points.ts";
 import { adjustPoints } from "../../src/core/loyalty/adjust-points.ts";
 import { expireDueLots } from "../../src/core/loyalty/expire-lots.ts";
@@ -113,6 +118,66 @@ async function seedHistory(): Promise<void> {
   expect((await expireDueLots(engine, tenantId)).points).toBe(50);
 }
 
+/**
+ * Events around the week of 1-7 October (Moscow): free and without a bonus, so they move no
+ * points. The Main hall's evening on 1 October has two guests checked in, one of them at 00:30 on
+ * 8 October Moscow time (still 7 October in UTC), outside the week; the Terrace's evening was in
+ * the previous week; a business-wide evening on 3 October belongs to no restaurant; a cancelled
+ * and a draft event in the week never took place.
+ */
+async function seedEvents(): Promise<void> {
+  const tenantId = world.tenantId;
+  const owner = { source: "admin" as const, staffId: world.staff.owner.id, role: "owner" as const };
+  const cashier = { source: "cashier" as const, staffId: world.staff.cashier.id, role: "cashier" as const };
+  at("2026-09-20T09:00:00Z");
+  const event = async (restaurantId: string | null, startsAt: string, status: "draft" | "published" | "cancelled") => {
+    const start = new Date(startsAt);
+    const created = await createEvent(engine, {
+      tenantId,
+      actor: owner,
+      input: {
+        title: `Evening ${startsAt}`,
+        description: "",
+        restaurantId,
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 3 * 3_600_000).toISOString(),
+        capacity: 10,
+        minLevelId: null,
+        pricePoints: 0,
+        attendanceBonusPoints: 0,
+        registrationDeadline: null,
+      },
+    });
+    if (status !== "draft") await publishEvent(engine, { tenantId, actor: owner, eventId: created.id });
+    if (status === "cancelled") {
+      await cancelEvent(engine, { tenantId, actor: owner, eventId: created.id, input: { reason: "the chef is ill" } });
+    }
+    return created.id;
+  };
+  const hall = await event(restaurantA, "2026-10-01T16:00:00Z", "published");
+  const terrace = await event(restaurantB, "2026-09-27T16:00:00Z", "published");
+  const everywhere = await event(null, "2026-10-03T16:00:00Z", "published");
+  await event(restaurantA, "2026-10-05T16:00:00Z", "cancelled");
+  await event(restaurantA, "2026-10-06T16:00:00Z", "draft");
+  const places: [string, string][] = [
+    [hall, guests.g1],
+    [hall, guests.g2],
+    [terrace, guests.g3],
+    [everywhere, guests.g4],
+  ];
+  for (const [eventId, guestId] of places) {
+    await registerForEvent(engine, { tenantId, guestId, eventId, idempotencyKey: key() });
+  }
+  const checkIn = async (eventId: string, guestId: string, instant: string) => {
+    at(instant);
+    await checkInGuest(engine, { tenantId, actor: cashier, eventId, input: { guestId } });
+  };
+  await checkIn(terrace, guests.g3, "2026-09-27T16:10:00Z");
+  await checkIn(hall, guests.g1, "2026-10-01T15:50:00Z");
+  await checkIn(everywhere, guests.g4, "2026-10-03T16:05:00Z");
+  await checkIn(hall, guests.g2, "2026-10-07T21:30:00Z");
+}
+
 beforeAll(async () => {
   test = await createTestApp();
   world = await buildWorld(test);
@@ -125,6 +190,7 @@ beforeAll(async () => {
     settings: { redisPrefix: `test:${randomUUID()}` },
   });
   await seedHistory();
+  await seedEvents();
   // Another business's check in the same days must never count here.
   const stranger = uuidv7();
   await test.db.withTenant(other.tenantId, (tx) =>
@@ -138,6 +204,38 @@ beforeAll(async () => {
     actor: { source: "admin" },
     idempotencyKey: key(),
     input: { guestId: stranger, amountMinor: 5_000_000n, currency: "RUB", restaurantId: other.restaurantId },
+  });
+  // And their guest at their evening on 4 October.
+  const theirOwner = { source: "admin" as const, staffId: other.staff.owner.id, role: "owner" as const };
+  const evening = await createEvent(engine, {
+    tenantId: other.tenantId,
+    actor: theirOwner,
+    input: {
+      title: "Their evening",
+      description: "",
+      restaurantId: other.restaurantId,
+      startsAt: "2026-10-04T16:00:00Z",
+      endsAt: "2026-10-04T19:00:00Z",
+      capacity: 10,
+      minLevelId: null,
+      pricePoints: 0,
+      attendanceBonusPoints: 0,
+      registrationDeadline: null,
+    },
+  });
+  await publishEvent(engine, { tenantId: other.tenantId, actor: theirOwner, eventId: evening.id });
+  await registerForEvent(engine, {
+    tenantId: other.tenantId,
+    guestId: stranger,
+    eventId: evening.id,
+    idempotencyKey: key(),
+  });
+  at("2026-10-04T16:10:00Z");
+  await checkInGuest(engine, {
+    tenantId: other.tenantId,
+    actor: theirOwner,
+    eventId: evening.id,
+    input: { guestId: stranger },
   });
 });
 afterAll(() => test.close());
@@ -190,6 +288,9 @@ describe("the dashboard", () => {
       pointsExpired: 50,
       // g1 150, g2 140, g3 118, g4 20
       liabilityPoints: 428,
+      // g1 at the Main hall's evening and g4 at the business-wide one; g2 came after the week
+      eventsAttended: 2,
+      eventsHeld: 2,
     });
     expect(week.levels).toEqual([
       { levelId: levels.bronze, name: "Bronze", rank: 0, guests: 4 },
@@ -259,6 +360,8 @@ describe("the dashboard", () => {
       pointsRedeemed: 0,
       pointsExpired: 0,
       liabilityPoints: null,
+      eventsAttended: 1,
+      eventsHeld: 1,
     });
   });
 
@@ -314,7 +417,11 @@ describe("the dashboard", () => {
       // g4's expired points belong to no restaurant
       pointsExpired: 0,
       liabilityPoints: 118,
+      // the Terrace's evening was the week before
+      eventsAttended: 0,
+      eventsHeld: 0,
     });
+    expect(terrace.previous).toMatchObject({ eventsAttended: 1, eventsHeld: 1 });
     expect(terrace.levels).toEqual([
       { levelId: levels.bronze, name: "Bronze", rank: 0, guests: 1 },
       { levelId: levels.silver, name: "Silver", rank: 1, guests: 0 },
@@ -330,6 +437,26 @@ describe("the dashboard", () => {
     expect(hall.previous).toMatchObject({ guestsTotal: 2, checks: 1, pointsIssued: 50 });
   });
 
+  it("counts guests checked in at events by the moment of check-in, and events that took place", async () => {
+    const week = await report("from=2026-10-01&to=2026-10-07");
+    expect(week.totals).toMatchObject({ eventsAttended: 2, eventsHeld: 2 });
+    expect(week.previous).toMatchObject({ eventsAttended: 1, eventsHeld: 1 });
+    // g2's check-in at 00:30 on 8 October, Moscow time, belongs to the next day.
+    const nextDay = await report("from=2026-10-08&to=2026-10-08");
+    expect(nextDay.totals).toMatchObject({ eventsAttended: 1, eventsHeld: 0 });
+    // The Main hall: its own evening only; the business-wide one belongs to no restaurant.
+    const hall = await report(`from=2026-10-01&to=2026-10-07&restaurantId=${restaurantA}`);
+    expect(hall.totals).toMatchObject({ eventsAttended: 1, eventsHeld: 1 });
+    expect(hall.previous).toMatchObject({ eventsAttended: 0, eventsHeld: 0 });
+    const quiet = await report("from=2027-01-01&to=2027-01-03");
+    expect(quiet.totals).toMatchObject({ eventsAttended: 0, eventsHeld: 0 });
+    // Another business's evening that week counts for them only (the 2 above are ours).
+    expect((await report("from=2026-10-01&to=2026-10-07", "owner", other)).totals).toMatchObject({
+      eventsAttended: 1,
+      eventsHeld: 1,
+    });
+  });
+
   it("shows a manager limited to one restaurant only that restaurant, and refuses another", async () => {
     await test.db.withTenant(world.tenantId, (tx) =>
       tx.staffRestaurant.create({
@@ -338,7 +465,7 @@ describe("the dashboard", () => {
     );
     const own = await report("from=2026-10-01&to=2026-10-07", "manager");
     expect(own.period.restaurantIds).toEqual([restaurantA]);
-    expect(own.totals).toMatchObject({ checks: 2, revenueMinor: "500000", guestsTotal: 3 });
+    expect(own.totals).toMatchObject({ checks: 2, revenueMinor: "500000", guestsTotal: 3, eventsAttended: 1 });
     const refused = await dashboard(`from=2026-10-01&to=2026-10-07&restaurantId=${restaurantB}`, "manager");
     expect(refused.status).toBe(403);
     expect(refused.headers.get("content-type")).toContain("application/problem+json");

@@ -14,6 +14,10 @@
 //   With a restaurant filter, the balances of the guests who signed up through those
 //   restaurants; the previous period has no liability figure (null).
 // - levels: registered guests by their level now.
+// - eventsAttended: guests checked in at events in the period, by the moment of the check-in (a
+//   guest at two events counts twice); eventsHeld: events (published or finished, not cancelled)
+//   starting in the period. With a restaurant filter, that restaurant's events; an event for the
+//   whole business belongs to no restaurant.
 import { ServiceError } from "@maxl/shared";
 import type { PoolClient } from "pg";
 import { z } from "zod";
@@ -25,6 +29,7 @@ import {
   activeGuests,
   type CheckSumRow,
   checkSums,
+  eventFigures,
   guestFigures,
   type PeriodContext,
   type PointsBucketRow,
@@ -51,6 +56,10 @@ const totalsSchema = z.object({
   pointsExpired: z.number().int(),
   /** outstanding points now; null for the previous period */
   liabilityPoints: z.number().int().nullable(),
+  /** guests checked in at events, by the moment of the check-in */
+  eventsAttended: z.number().int(),
+  /** events that took place (published or finished), by their start */
+  eventsHeld: z.number().int(),
 });
 
 export const dashboardReportSchema = z.object({
@@ -171,6 +180,7 @@ export async function dashboardReport(deps: EngineDeps, request: DashboardReques
       epoch: context.epoch,
     });
     const guests = await guestFigures(client, bounds);
+    const events = await eventFigures(client, bounds);
 
     // Bucket 0 is the previous period; 1..n are the series.
     const buckets = period.edges.slice(0, -1).map(emptySums);
@@ -199,6 +209,7 @@ export async function dashboardReport(deps: EngineDeps, request: DashboardReques
     const current = buckets.reduce(addSums, emptySums());
     const periodRow = (isCurrent: boolean) => checks.periods.find((row) => row.current === isCurrent);
     const totals = (sums: Sums, isCurrent: boolean, guestsTotal: number, liabilityPoints: number | null) => {
+      const which = isCurrent ? "current" : "previous";
       const active = periodRow(isCurrent);
       const activeGuests = active?.activeGuests ?? 0;
       return {
@@ -213,6 +224,8 @@ export async function dashboardReport(deps: EngineDeps, request: DashboardReques
         pointsRedeemed: sums.redeemed,
         pointsExpired: sums.expired,
         liabilityPoints,
+        eventsAttended: events.attended[which],
+        eventsHeld: events.held[which],
       };
     };
 

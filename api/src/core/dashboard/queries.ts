@@ -275,3 +275,47 @@ export async function guestFigures(client: pg.PoolClient, bounds: QueryBounds): 
   }
   return figures;
 }
+
+export interface EventFigures {
+  /** guests checked in at events, by the moment they were checked in */
+  attended: { current: number; previous: number };
+  /** events that took place (published or finished, not cancelled), by their start */
+  held: { current: number; previous: number };
+}
+
+// Attendance is small (a business holds a few events a month), so it is counted live, never
+// rolled up. A check-in exists only on a place at a published or finished event (a CHECK keeps
+// checked_in_at to registered rows, and a cancelled event has none left), so the statement walks
+// those events by (tenant_id, status, starts_at) and their places by (tenant_id, event_id,
+// status): it reads the business's event places, not every registration ever made. An event for
+// the whole business belongs to no restaurant, as a guest who joined through the bot's general
+// link does.
+const EVENTS = `
+WITH taken_place AS (
+  SELECT e.id, e.starts_at
+    FROM events e
+   WHERE e.tenant_id = $1 AND e.status IN ('published', 'finished')
+     AND ($5::uuid[] IS NULL OR e.restaurant_id = ANY($5::uuid[]))
+),
+checked_in AS (
+  SELECT r.checked_in_at AS at
+    FROM taken_place e
+    JOIN event_registrations r ON r.tenant_id = $1 AND r.event_id = e.id AND r.status = 'registered'
+   WHERE r.checked_in_at >= $3 AND r.checked_in_at < $4
+)
+SELECT (SELECT count(*) FROM checked_in WHERE at >= ($2::timestamptz[])[1]) AS attended,
+       (SELECT count(*) FROM checked_in WHERE at < ($2::timestamptz[])[1]) AS attended_before,
+       (SELECT count(*) FROM taken_place WHERE starts_at >= ($2::timestamptz[])[1] AND starts_at < $4) AS held,
+       (SELECT count(*) FROM taken_place WHERE starts_at >= $3 AND starts_at < ($2::timestamptz[])[1]) AS held_before`;
+
+export async function eventFigures(client: pg.PoolClient, bounds: QueryBounds): Promise<EventFigures> {
+  const result = await client.query<{ attended: string; attended_before: string; held: string; held_before: string }>(
+    EVENTS,
+    params(bounds),
+  );
+  const row = result.rows[0];
+  return {
+    attended: { current: Number(row?.attended ?? 0), previous: Number(row?.attended_before ?? 0) },
+    held: { current: Number(row?.held ?? 0), previous: Number(row?.held_before ?? 0) },
+  };
+}
