@@ -4,14 +4,15 @@
 // opened in a fresh browser, sets the cashier's password and signs them in with a cashier's
 // view; the owner deactivates them and their session ends. Then the issue's proof (#7): the owner
 // reads the dashboard of a seeded month, finds a guest by phone, adjusts their points with a
-// reason and sees it in the audit log, and moves a level threshold (preview, then save).
+// reason and sees it in the audit log, and moves a level threshold (preview, then save). And
+// events (#9): the list, an event's guests and a check-in at the door, on a desktop and a phone.
 // Screenshots (desktop 1280×800 and phone 390×844) land in e2e/artifacts/.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createEngineDeps, runGuestImport } from "@maxl/api";
+import { createEngineDeps, registerForEvent, runGuestImport } from "@maxl/api";
 import { buildMiniApp, launchChromium, type ServedApp, serveMiniApp } from "@maxl/miniapp/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -113,6 +114,7 @@ describe("the admin view in Chromium", () => {
     expect(await nav.getByRole("link").allTextContents()).toEqual([
       "Dashboard",
       "Guests",
+      "Events",
       "Loyalty program",
       "Staff",
       "Restaurants",
@@ -355,5 +357,51 @@ describe("the admin view in Chromium", () => {
     ]);
     expect(await readFile((await report.path()) ?? "", "utf8")).toContain("phone");
     await shoot(owner, "admin-guests-import-desktop");
+  });
+
+  it("the owner's events: the list, an event's guests and a check-in, on a desktop and a phone", async () => {
+    const starts = new Date(Date.now() + 2 * 86_400_000);
+    const created = await test.app.request(
+      "/api/v1/events",
+      json(
+        {
+          title: "Вечер грузинских вин",
+          restaurantId: world.restaurantId,
+          startsAt: starts.toISOString(),
+          endsAt: new Date(starts.getTime() + 3 * 3_600_000).toISOString(),
+          capacity: 12,
+        },
+        { Authorization: `Bearer ${await world.tokenFor("owner")}` },
+      ),
+    );
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const published = await test.app.request(`/api/v1/events/${id}/publish`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await world.tokenFor("owner")}` },
+    });
+    expect(published.status).toBe(200);
+    const engine = createEngineDeps({ db: test.db, redis: test.redis, settings: { redisPrefix: test.redisPrefix } });
+    await registerForEvent(engine, { tenantId: world.tenantId, guestId: annaId, eventId: id, idempotencyKey: "e2e" });
+
+    await owner.goto(`${served.url}/admin/#/events`);
+    const list = owner.getByRole("table", { name: "Events" });
+    await list.waitFor({ timeout: 15_000 });
+    expect(await list.getByRole("row").nth(1).textContent()).toContain("1 of 12");
+    await settled(owner);
+    await shoot(owner, "admin-events-desktop");
+    await list.getByRole("link", { name: "Вечер грузинских вин" }).click();
+    const guests = owner.getByRole("table", { name: "Guests" });
+    await guests.waitFor({ timeout: 15_000 });
+    await guests.getByRole("row", { name: /Анна/ }).getByRole("button", { name: "Check in" }).click();
+    expect(await owner.getByTestId("check-in-result").textContent()).toContain("Анна Гостева is checked in.");
+    await expect.poll(() => guests.getByRole("row", { name: /Анна/ }).textContent()).toContain("Attended");
+    await settled(owner);
+    await shoot(owner, "admin-event-desktop");
+    await owner.setViewportSize(phone);
+    // The phone layout: the guests as cards, nothing wider than the screen.
+    expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await shoot(owner, "admin-event-phone");
+    await owner.setViewportSize(desktop);
   });
 });

@@ -11,7 +11,7 @@ import { SignInPage } from "../pages/SignInPage.tsx";
 import { can, createSessionStore, csrfFromCookie } from "../state/session-store.ts";
 import { type AdminServices, ServicesProvider, useSession } from "./context.tsx";
 import { Layout } from "./Layout.tsx";
-import { billingReturnPage, guestPage, navigate, navPages, useRoute } from "./routes.ts";
+import { billingReturnPage, eventPage, guestPage, navigate, navPages, useRoute } from "./routes.ts";
 
 export interface AdminAppProps {
   /** where the API is; the page's own origin by default */
@@ -64,6 +64,7 @@ function Screens() {
       route.kind === "sign-in" ||
       (route.kind === "page" && !allowed.includes(route.page)) ||
       (route.kind === "guest" && !can(profile, "guests.read")) ||
+      (route.kind === "event" && !can(profile, "events.manage")) ||
       (route.kind === "billing-return" && !can(profile, "billing.read")));
   useEffect(() => {
     if (wrongPlace && start) navigate(start.path, { replace: true });
@@ -85,6 +86,18 @@ function Screens() {
         <ErrorBoundary key={route.guestId} message={t.errors.crashed} retry={t.common.retry}>
           <Suspense fallback={<Loading />}>
             <GuestPage guestId={route.guestId} />
+          </Suspense>
+        </ErrorBoundary>
+      </Layout>
+    );
+  }
+  if (route.kind === "event" && !wrongPlace) {
+    const EventPage = eventPage;
+    return (
+      <Layout current="events">
+        <ErrorBoundary key={route.eventId} message={t.errors.crashed} retry={t.common.retry}>
+          <Suspense fallback={<Loading />}>
+            <EventPage eventId={route.eventId} />
           </Suspense>
         </ErrorBoundary>
       </Layout>

@@ -30,6 +30,13 @@ export const navPages: readonly NavPage[] = [
     page: lazy(() => import("../pages/GuestsPage.tsx")),
   },
   {
+    name: "events",
+    path: "/events",
+    // Cashiers check guests in from the bot (/checkin); the admin page is for those who run events.
+    permission: "events.manage",
+    page: lazy(() => import("../pages/EventsPage.tsx")),
+  },
+  {
     name: "program",
     path: "/program",
     permission: "program.read",
@@ -76,12 +83,16 @@ export const navPages: readonly NavPage[] = [
 /** A guest's page (#/guests/<id>): not in the nav; it lights up the guests entry. */
 export const guestPage = lazy(() => import("../pages/GuestPage.tsx"));
 
+/** An event's page (#/events/<id>): not in the nav; it lights up the events entry. */
+export const eventPage = lazy(() => import("../pages/EventPage.tsx"));
+
 /** Where YooKassa sends the owner back (#/billing/return?payment=<id>): not in the nav either. */
 export const billingReturnPage = lazy(() => import("../pages/BillingReturnPage.tsx"));
 
 export type Route =
   | { kind: "page"; page: NavPage }
   | { kind: "guest"; guestId: string }
+  | { kind: "event"; eventId: string }
   | { kind: "billing-return"; paymentId: string | null }
   | { kind: "link"; token: string }
   | { kind: "sign-in" }
@@ -93,6 +104,8 @@ export function routeFor(hash: string): Route {
   if (link?.[1]) return { kind: "link", token: decodeURIComponent(link[1]) };
   const guest = /^\/guests\/([0-9a-fA-F-]{36})$/.exec(path);
   if (guest?.[1]) return { kind: "guest", guestId: guest[1] };
+  const event = /^\/events\/([0-9a-fA-F-]{36})$/.exec(path);
+  if (event?.[1]) return { kind: "event", eventId: event[1] };
   const billingReturn = /^\/billing\/return(?:\?(.*))?$/.exec(path);
   if (billingReturn) {
     return { kind: "billing-return", paymentId: new URLSearchParams(billingReturn[1] ?? "").get("payment") };

@@ -1,7 +1,8 @@
 // The dashboard: a period (presets or custom days) and a restaurant, the period's figures as
-// tiles with the change against the previous period of the same length, and charts of the
-// series (revenue, checks, guests, points) and of guests by level. Days are the business's local
-// days; the API picks the granularity for the period's length.
+// tiles with the change against the previous period of the same length (events held and guests
+// checked in at them too, once the business holds events), and charts of the series (revenue,
+// checks, guests, points) and of guests by level. Days are the business's local days; the API
+// picks the granularity for the period's length.
 import { useState } from "react";
 import { type AdminClient, call } from "../api/client.ts";
 import { useServices } from "../app/context.tsx";
@@ -46,7 +47,11 @@ const tileOrder: readonly TileKey[] = [
   "pointsRedeemed",
   "pointsExpired",
   "liabilityPoints",
+  "eventsHeld",
+  "eventsAttended",
 ];
+/** Shown only to a business that holds events: zeros forever would be noise to the others. */
+const eventTiles: readonly TileKey[] = ["eventsHeld", "eventsAttended"];
 const tileName: Record<TileKey, string> = {
   revenueMinor: "revenue",
   checks: "checks",
@@ -59,6 +64,8 @@ const tileName: Record<TileKey, string> = {
   pointsRedeemed: "pointsRedeemed",
   pointsExpired: "pointsExpired",
   liabilityPoints: "liabilityPoints",
+  eventsHeld: "eventsHeld",
+  eventsAttended: "eventsAttended",
 };
 
 const numeric = (value: string | number | null) => (value === null ? null : Number(value));
@@ -85,7 +92,9 @@ function isEmpty(totals: Totals): boolean {
     totals.pointsIssued === 0 &&
     totals.pointsRedeemed === 0 &&
     totals.pointsExpired === 0 &&
-    totals.revenueMinor === "0"
+    totals.revenueMinor === "0" &&
+    totals.eventsHeld === 0 &&
+    totals.eventsAttended === 0
   );
 }
 
@@ -238,6 +247,7 @@ function Figures({ report, reloading }: { report: Report; reloading: boolean }) 
             {tileOrder.map((key) => {
               const current = numeric(report.totals[key]);
               if (current === null) return null;
+              if (eventTiles.includes(key) && current === 0 && numeric(report.previous[key]) === 0) return null;
               const change =
                 key === "liabilityPoints" ? null : changeText(current, numeric(report.previous[key]), t, locale);
               return (

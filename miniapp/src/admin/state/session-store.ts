@@ -11,7 +11,8 @@ export type StaffRole = "owner" | "admin" | "manager" | "cashier";
 
 export interface Profile {
   staff: { id: string; name: string; email: string; role: StaffRole };
-  tenant: { id: string; slug: string; name: string };
+  /** timeZone: the IANA zone the business's times are shown and entered in */
+  tenant: { id: string; slug: string; name: string; timeZone: string };
   permissions: string[];
   /** null: every restaurant */
   restaurantIds: string[] | null;
