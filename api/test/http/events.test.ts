@@ -324,6 +324,31 @@ describe("check-in", () => {
   });
 });
 
+describe("cancelling a held event", () => {
+  it("is refused once a guest has been checked in, and changes nothing", async () => {
+    const id = await publishedEvent({ pricePoints: 0, attendanceBonusPoints: 20 });
+    const guest = await newGuest(world, "Вера");
+    await asGuest(guest, `/api/v1/me/events/${id}/registration`, "POST");
+    const checkIn = await staff(world, "cashier", `/api/v1/events/${id}/check-in`, { ...json({ guestId: guest.id }) });
+    expect(checkIn.status).toBe(200);
+
+    const refused = await staff(world, "manager", `/api/v1/events/${id}/cancel`, { ...json({ reason: "Rain" }) });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      messageKey: "error-event-checked-in",
+      checkedIn: 1,
+      detail: "1 guest(s) have already been checked in at this event; finish it instead of cancelling.",
+    });
+    const detail = (await (await staff(world, "manager", `/api/v1/events/${id}`)).json()) as {
+      status: string;
+      checkedInCount: number;
+    };
+    expect(detail).toMatchObject({ status: "published", checkedInCount: 1 });
+    const finished = await staff(world, "manager", `/api/v1/events/${id}/finish`, { method: "POST" });
+    expect(finished.status).toBe(200);
+  });
+});
+
 describe("reminders", () => {
   it("sends the day and hour reminders once each, however often the job runs, and finishes past events", async () => {
     const engine = createEngineDeps({ db: test.db, redis: test.redis, clock: () => clock.now });

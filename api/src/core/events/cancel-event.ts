@@ -1,6 +1,7 @@
 // Cancel by the restaurant: every registered and waitlisted guest is told, with the reason, and
 // gets back exactly the points they paid (to the lots they came from). The guests are locked in
-// id order, after the event. Cancelling a cancelled event again changes nothing.
+// id order, after the event. Cancelling a cancelled event again changes nothing; an event where
+// guests have been checked in is finished, not cancelled.
 import { ServiceError } from "@maxl/shared";
 import type { EngineDeps } from "../context.ts";
 import { returnEventPaymentIn } from "../loyalty/event-points.ts";
@@ -29,6 +30,21 @@ export async function cancelEvent(
     if (event.status === "cancelled") return readEvent(client, eventId);
     if (event.status === "finished") {
       throw new ServiceError("CONFLICT", "This event is over; it cannot be cancelled.", { key: "error-event-closed" });
+    }
+    // Once the door is open it is a held event: the guests checked in have had it, so it ends by
+    // Finish (which keeps their attendance and bonus), not by a cancellation that refunds them.
+    const { rows: arrived } = await client.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM event_registrations
+        WHERE tenant_id = app_current_tenant() AND event_id = $1 AND checked_in_at IS NOT NULL`,
+      [eventId],
+    );
+    const checkedIn = arrived[0]?.count ?? 0;
+    if (checkedIn > 0) {
+      throw new ServiceError(
+        "CONFLICT",
+        `${checkedIn} guest(s) have already been checked in at this event; finish it instead of cancelling.`,
+        { key: "error-event-checked-in", vars: { count: checkedIn }, details: { checkedIn } },
+      );
     }
     const { rows } = await client.query<{
       id: string;

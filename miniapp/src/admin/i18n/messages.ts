@@ -713,6 +713,8 @@ const en = {
       "error-plan-guest-limit":
         "This guest joined beyond your plan's guest limit and the plan is unpaid or expired, so they cannot earn points. Pay or upgrade on the Billing page.",
       "error-event-closed": "This event is cancelled or over; it can no longer be changed.",
+      "error-event-checked-in":
+        "Guests have already been checked in at this event, so it cannot be cancelled. Finish it instead.",
       "error-event-started": "This event has already begun. Move its start to a later time to publish it.",
       "error-event-scope": "This event belongs to a restaurant you do not work for.",
       "error-event-unknown": "This event no longer exists.",
@@ -1433,6 +1435,7 @@ const ru: Messages = {
       "error-plan-guest-limit":
         "Гость присоединился сверх лимита гостей тарифа, а тариф не оплачен или закончился, поэтому баллы ему не начисляются. Оплатите или смените тариф на странице «Оплата».",
       "error-event-closed": "Событие отменено или уже прошло, изменить его нельзя.",
+      "error-event-checked-in": "На это событие уже отмечены гости, отменить его нельзя. Завершите его.",
       "error-event-started": "Событие уже началось. Чтобы опубликовать, перенесите начало на более позднее время.",
       "error-event-scope": "Это событие ресторана, в котором вы не работаете.",
       "error-event-unknown": "Этого события больше нет.",
