@@ -128,6 +128,31 @@ describe("the demo tenant", () => {
     }
   });
 
+  it("plans two published events ahead (one paid, one for Silver) and a draft, and keeps them on a re-run", async () => {
+    const events = () =>
+      db.withTenant(tenantId, (tx) =>
+        tx.event.findMany({
+          orderBy: { startsAt: "asc" },
+          select: { title: true, status: true, startsAt: true, pricePoints: true, minLevelId: true },
+        }),
+      );
+    const planned = await events();
+    expect(planned.map((event) => event.status)).toEqual(["published", "published", "draft"]);
+    expect(planned.every((event) => event.startsAt > new Date())).toBe(true);
+    expect(planned[0]).toMatchObject({ pricePoints: 300, minLevelId: null });
+    expect(planned[1]).toMatchObject({ pricePoints: 0, minLevelId: demoIds.levelSilver });
+    // 19:00 in Moscow (UTC+3 all year)
+    expect(planned[0]?.startsAt.toISOString()).toMatch(/T16:00:00\.000Z$/);
+
+    await seedDemo(db, secrets, options);
+    expect(await events()).toEqual(planned);
+    // once they are past, a re-run plans new ones
+    const later = new Date(Date.now() + 30 * 86_400_000);
+    await seedDemo(db, secrets, { ...options, now: later });
+    const after = await events();
+    expect(after.filter((event) => event.status === "published" && event.startsAt > later)).toHaveLength(2);
+  });
+
   it("runs again without duplicating anything and refreshes the demo credentials", async () => {
     const before = await scalar("SELECT count(*) AS value FROM ledger_entries");
     await db.withTenant(tenantId, (tx) =>

@@ -1,28 +1,19 @@
 // The demo tenant of ARCHITECTURE.md section 5: slug "demo", two restaurants, three levels, an
-// owner and a cashier login, a generic POS integration, a connected bot and a few hundred
-// guests with a year of history. Credentials come from DEMO_* variables, so tests can sign
+// owner and a cashier login, a generic POS integration, a connected bot, a few hundred guests
+// with a year of history and a few events ahead. Credentials come from DEMO_* variables, so tests can sign
 // POS requests and log in. Running it again keeps the data and refreshes those credentials.
 import { randomBytes } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import type { Db, TenantTx } from "../client.ts";
 import { hashPassword } from "../security/passwords.ts";
 import { type SecretBox, secretContext } from "../security/secrets.ts";
+import { ensureDemoEvents } from "./demo-events.ts";
+import { demoIds } from "./demo-ids.ts";
 import { generateHistory } from "./history.ts";
 
 export const DEMO_SLUG = "demo";
 
-// Fixed ids inside the demo tenant (keys are tenant-prefixed, so they cannot collide with
-// another tenant's), so docs and scripts can name them.
-export const demoIds = {
-  restaurantCentre: "01936f00-0000-7000-8000-00000000a001",
-  restaurantRiver: "01936f00-0000-7000-8000-00000000a002",
-  owner: "01936f00-0000-7000-8000-00000000b001",
-  cashier: "01936f00-0000-7000-8000-00000000b002",
-  posIntegration: "01936f00-0000-7000-8000-00000000c001",
-  levelBronze: "01936f00-0000-7000-8000-00000000d001",
-  levelSilver: "01936f00-0000-7000-8000-00000000d002",
-  levelGold: "01936f00-0000-7000-8000-00000000d003",
-} as const;
+export { demoIds } from "./demo-ids.ts";
 
 // Telegram user ids of demo people, for launch data signed with the demo bot token: the first
 // generated guest (history.ts numbers guests from 900000000) and the cashier, linked as a staff
@@ -92,6 +83,7 @@ export async function seedDemo(db: Db, secrets: SecretBox, options: DemoSeedOpti
       if (existing) {
         await refreshCredentials(tx, credentials);
         await ensureDemoSubscription(tx, tenantId, options.now ?? new Date());
+        await ensureDemoEvents(tx, tenantId, options.now ?? new Date());
         return { tenantId, created: false, guests: await tx.guest.count() };
       }
       await createStructure(tx, {
@@ -100,6 +92,7 @@ export async function seedDemo(db: Db, secrets: SecretBox, options: DemoSeedOpti
       });
       await ensureDemoSubscription(tx, tenantId, options.now ?? new Date());
       const guests = await createGuests(tx, tenantId, options.guestCount, options.now ?? new Date());
+      await ensureDemoEvents(tx, tenantId, options.now ?? new Date());
       return { tenantId, created: true, guests };
     },
     { timeoutMs: 300_000 },
