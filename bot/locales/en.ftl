@@ -264,6 +264,7 @@ error-event-unknown = There is no such event.
 error-event-cancelled = This event is cancelled.
 error-event-finished = This event is over.
 error-event-closed = This event is over.
+error-event-checked-in = Guests have already been checked in at this event, so it cannot be cancelled; finish it instead.
 error-event-deadline = Registration for this event has closed.
 error-event-started = The event has begun; the registration can no longer be cancelled.
 error-event-level = This event is for guests of level { $level } and above.

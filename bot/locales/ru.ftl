@@ -268,6 +268,7 @@ error-event-unknown = Такого события нет.
 error-event-cancelled = Это событие отменено.
 error-event-finished = Это событие уже прошло.
 error-event-closed = Это событие уже прошло.
+error-event-checked-in = На это событие уже отмечены гости, отменить его нельзя — завершите его.
 error-event-deadline = Запись на это событие уже закрыта.
 error-event-started = Событие уже началось, запись нельзя отменить.
 error-event-level = Это событие для гостей уровня «{ $level }» и выше.
