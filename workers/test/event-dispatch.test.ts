@@ -1,12 +1,18 @@
 // The events queue's dispatcher: each event goes to every consumer of its type and to no other,
 // a failing consumer fails the job without keeping the others from the event, and a malformed
-// event fails at once.
+// event fails at once. The relay's batch jobs (many events per job) behave the same per event.
 import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventConsumer } from "../src/events/consumers.ts";
-import { dispatchEvents } from "../src/events/dispatch.ts";
-import { eventJobId, type PublishedEvent } from "../src/events/published-event.ts";
+import { dispatchEventBatches, dispatchEvents } from "../src/events/dispatch.ts";
+import {
+  EVENT_BATCH_JOB,
+  EVENTS_PER_JOB,
+  eventBatchJobId,
+  eventJobId,
+  type PublishedEvent,
+} from "../src/events/published-event.ts";
 import { queueNames } from "../src/queues.ts";
 import type { WorkerRuntime } from "../src/runtime.ts";
 import { createTestWorld, runtimeWith, settled, type TestWorld } from "./support.ts";
@@ -123,6 +129,92 @@ describe("event dispatch", () => {
       expect(failed?.attemptsMade).toBe(1);
       expect(failed?.failedReason).toMatch(/invalid payload for points\.earned/);
       expect(seen).toEqual([]);
+    } finally {
+      await runtime.close();
+    }
+  });
+});
+
+describe("event batches", () => {
+  /** Publishes events the way the relay does: up to EVENTS_PER_JOB to a job, in order. */
+  async function publishBatch(runtime: WorkerRuntime, events: unknown[], attempts?: number): Promise<Job> {
+    const ids = events.map((item) => ({ eventId: String((item as { eventId?: unknown }).eventId) }));
+    const [job] = await runtime.enqueueMany(queueNames.events, [
+      {
+        name: EVENT_BATCH_JOB,
+        data: { events },
+        options: { jobId: eventBatchJobId(ids), ...(attempts ? { attempts } : {}) },
+      },
+    ]);
+    if (!job) throw new Error("nothing was queued");
+    return job;
+  }
+
+  it("hands every event of the batch to the consumers of its type", async () => {
+    const seen: string[] = [];
+    const runtime = runtimeWith(world, [
+      dispatchEventBatches([consumer("points", ["points.earned"], seen), consumer("levels", ["level.changed"], seen)]),
+    ]);
+    await runtime.start();
+    try {
+      const events = [event("points.earned"), event("level.changed"), event("points.earned"), event("check.refunded")];
+      const job = await publishBatch(runtime, events);
+      expect(await settled(job)).toBe("completed");
+      expect(seen.sort()).toEqual(
+        [
+          `points:points.earned:${events[0]?.eventId}`,
+          `levels:level.changed:${events[1]?.eventId}`,
+          `points:points.earned:${events[2]?.eventId}`,
+        ].sort(),
+      );
+      const done = await runtime.queue(queueNames.events).getJob(job.id ?? "");
+      expect(done?.returnvalue).toEqual({ events: 4, malformed: 0 });
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it("fails the job when a consumer fails on one event, after every other event was handed over", async () => {
+    const seen: string[] = [];
+    const broken: EventConsumer = {
+      name: "picky",
+      types: ["points.earned"],
+      async handle(received) {
+        seen.push(`picky:${received.eventId}`);
+        if (received.payload && (received.payload as { bad?: boolean }).bad) throw new Error("picky is broken");
+      },
+    };
+    const runtime = runtimeWith(world, [dispatchEventBatches([broken])]);
+    await runtime.start();
+    try {
+      const events = [event("points.earned"), event("points.earned", { bad: true }), event("points.earned")];
+      const job = await publishBatch(runtime, events, 1);
+      expect(await settled(job)).toBe("failed");
+      const failed = await runtime.queue(queueNames.events).getJob(job.id ?? "");
+      expect(failed?.failedReason).toBe(`1 of 3 events failed: points.earned #${events[1]?.eventId}: picky`);
+      expect(seen.sort()).toEqual(events.map((published) => `picky:${published.eventId}`).sort());
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it("skips a malformed event of a batch and hands over the rest", async () => {
+    const seen: string[] = [];
+    const runtime = runtimeWith(world, [dispatchEventBatches([consumer("points", ["points.earned"], seen)])]);
+    await runtime.start();
+    try {
+      const good = event("points.earned");
+      const job = await publishBatch(runtime, [{ ...event("points.earned"), eventId: "not-a-number" }, good]);
+      expect(await settled(job)).toBe("completed");
+      expect(seen).toEqual([`points:points.earned:${good.eventId}`]);
+      const done = await runtime.queue(queueNames.events).getJob(job.id ?? "");
+      expect(done?.returnvalue).toEqual({ events: 2, malformed: 1 });
+      await expect(
+        publishBatch(
+          runtime,
+          Array.from({ length: EVENTS_PER_JOB + 1 }, () => event("points.earned")),
+        ),
+      ).rejects.toThrow(/too_big/);
     } finally {
       await runtime.close();
     }

@@ -4,8 +4,13 @@
 import { createTestTenant, startTcpProxy, type TcpProxy, viaPort } from "@maxl/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { EventConsumer } from "../src/events/consumers.ts";
-import { dispatchEvents } from "../src/events/dispatch.ts";
-import { eventJobId, type PublishedEvent } from "../src/events/published-event.ts";
+import { dispatchEventBatches } from "../src/events/dispatch.ts";
+import {
+  EVENT_BATCH_JOB,
+  EVENTS_PER_JOB,
+  eventBatchJobId,
+  type PublishedEvent,
+} from "../src/events/published-event.ts";
 import type { Enqueuer } from "../src/jobs/definition.ts";
 import { createOutboxRelay, type OutboxRelay } from "../src/outbox/relay.ts";
 import { queueNames } from "../src/queues.ts";
@@ -50,21 +55,40 @@ const allPublished = (rows: OutboxState[]) => rows.every((row) => row.published)
 
 /** A runtime that knows the events queue but is not started, so published jobs stay to be read. */
 function publishingRuntime(redisUrl?: string): WorkerRuntime {
-  return runtimeWith(world, [dispatchEvents([])], redisUrl ? { redisUrl } : {});
+  return runtimeWith(world, [dispatchEventBatches([])], redisUrl ? { redisUrl } : {});
 }
 
-/** The runtime's enqueueMany, noting every job id handed to Redis (after an optional pause). */
+/** `tenant.eventId`, the way these tests name an event across tenants. */
+const keyOf = (tenant: string, eventId: string) => `${tenant}.${eventId}`;
+
+/** The runtime's enqueueMany, noting every event handed to Redis (after an optional pause). */
 function recording(runtime: WorkerRuntime, pauseMs = 0) {
   const jobIds: string[] = [];
+  /** every event handed over, as tenant.eventId, once per time it was handed over */
+  const events: string[] = [];
   const publisher: Pick<Enqueuer, "enqueueMany"> = {
     async enqueueMany(queue, jobs) {
       if (pauseMs > 0) await sleep(pauseMs);
       const added = await runtime.enqueueMany(queue, jobs);
-      jobIds.push(...jobs.map((job) => job.options?.jobId ?? "?"));
+      for (const job of jobs) {
+        jobIds.push(job.options?.jobId ?? "?");
+        const batch = (job.data as { events: PublishedEvent[] }).events;
+        events.push(...batch.map((event) => keyOf(event.tenantId, event.eventId)));
+      }
       return added;
     },
   };
-  return { publisher, jobIds };
+  return { publisher, jobIds, events };
+}
+
+/** The batch job holding an event, found among the jobs the relay handed over. */
+async function jobHolding(runtime: WorkerRuntime, jobIds: readonly string[], eventId: string) {
+  for (const jobId of jobIds) {
+    const job = await runtime.queue(queueNames.events).getJob(jobId);
+    const events = (job?.data as { events?: PublishedEvent[] } | undefined)?.events ?? [];
+    if (events.some((event) => event.tenantId === tenantId && event.eventId === eventId)) return job;
+  }
+  return undefined;
 }
 
 function relayWith(publisher: Pick<Enqueuer, "enqueueMany">, options: { batchSize?: number; pollMs?: number } = {}) {
@@ -98,12 +122,12 @@ describe("outbox relay", () => {
     }
   });
 
-  it("publishes each unpublished event once, as a job named after its type, and marks it published", async () => {
+  it("publishes each unpublished event once, in outbox order, in jobs of up to EVENTS_PER_JOB, and marks it published", async () => {
     const runtime = publishingRuntime();
     try {
-      const ids = await writeOutboxEvents(world.db, tenantId, 25, "points.earned");
-      const { publisher, jobIds } = recording(runtime);
-      const relay = relayWith(publisher, { batchSize: 10 });
+      const ids = await writeOutboxEvents(world.db, tenantId, EVENTS_PER_JOB + 25, "points.earned");
+      const { publisher, jobIds, events } = recording(runtime);
+      const relay = relayWith(publisher, { batchSize: 2 * EVENTS_PER_JOB });
       await eventually(
         async () => {
           await relay.publishBatch();
@@ -114,11 +138,10 @@ describe("outbox relay", () => {
       );
 
       for (const [index, id] of ids.entries()) {
-        const jobId = eventJobId(tenantId, id);
-        expect(countOf(jobIds, jobId)).toBe(1);
-        const job = await runtime.queue(queueNames.events).getJob(jobId);
-        expect(job?.name).toBe("points.earned");
-        expect(job?.data).toEqual({
+        expect(countOf(events, keyOf(tenantId, id))).toBe(1);
+        const job = await jobHolding(runtime, jobIds, id);
+        expect(job?.name).toBe(EVENT_BATCH_JOB);
+        expect(job?.data.events).toContainEqual({
           tenantId,
           eventId: id,
           type: "points.earned",
@@ -126,11 +149,20 @@ describe("outbox relay", () => {
           createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         });
       }
+      for (const jobId of new Set(jobIds)) {
+        const job = await runtime.queue(queueNames.events).getJob(jobId);
+        const batch = (job?.data.events ?? []) as PublishedEvent[];
+        expect(batch.length).toBeGreaterThan(0);
+        expect(batch.length).toBeLessThanOrEqual(EVENTS_PER_JOB);
+        expect(jobId).toBe(eventBatchJobId(batch));
+        const order = batch.map((event) => BigInt(event.eventId));
+        expect(order).toEqual([...order].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      }
 
-      const before = jobIds.length;
+      const before = events.length;
       await relay.publishBatch();
-      const mine = new Set(ids.map((id) => eventJobId(tenantId, id)));
-      expect(jobIds.slice(before).filter((jobId) => mine.has(jobId))).toEqual([]);
+      const mine = new Set(ids.map((id) => keyOf(tenantId, id)));
+      expect(events.slice(before).filter((key) => mine.has(key))).toEqual([]);
     } finally {
       await runtime.close();
     }
@@ -150,13 +182,13 @@ describe("outbox relay", () => {
       await eventually(() => outboxRows(ids), allPublished, 20_000);
       await Promise.all(relays.map((relay) => relay.stop()));
 
-      const everything = [...first.jobIds, ...second.jobIds];
-      for (const id of ids) expect(countOf(everything, eventJobId(tenantId, id))).toBe(1);
+      const everything = [...first.events, ...second.events];
+      for (const id of ids) expect(countOf(everything, keyOf(tenantId, id))).toBe(1);
       expect(new Set(everything).size).toBe(everything.length);
       // both relays did take part, so the absence of duplicates means something
-      const mine = (jobIds: string[]) => jobIds.filter((jobId) => jobId.startsWith(`${tenantId}.`)).length;
-      expect(mine(first.jobIds)).toBeGreaterThan(0);
-      expect(mine(second.jobIds)).toBeGreaterThan(0);
+      const mine = (keys: string[]) => keys.filter((key) => key.startsWith(`${tenantId}.`)).length;
+      expect(mine(first.events)).toBeGreaterThan(0);
+      expect(mine(second.events)).toBeGreaterThan(0);
     } finally {
       await Promise.all(relays.map((relay) => relay.stop()));
       await runtime.close();
@@ -203,18 +235,19 @@ describe("outbox relay", () => {
         if (event.tenantId === tenantId) received.push(event);
       },
     };
-    const runtime = runtimeWith(world, [dispatchEvents([consumer])]);
+    const runtime = runtimeWith(world, [dispatchEventBatches([consumer])]);
     await runtime.start();
     try {
       const expired = await writeOutboxEvents(world.db, tenantId, 1, "points.expired");
       const earned = await writeOutboxEvents(world.db, tenantId, 1, "points.earned");
-      const relay = relayWith(runtime, { batchSize: 1_000 });
+      const { publisher, jobIds } = recording(runtime);
+      const relay = relayWith(publisher, { batchSize: 1_000 });
       await eventually(async () => {
         await relay.publishBatch();
         return outboxRows([...expired, ...earned]);
       }, allPublished);
       for (const id of [...expired, ...earned]) {
-        const job = await runtime.queue(queueNames.events).getJob(eventJobId(tenantId, id));
+        const job = await jobHolding(runtime, jobIds, id);
         if (!job) throw new Error(`event ${id} was not queued`);
         expect(await settled(job)).toBe("completed");
       }
@@ -273,8 +306,10 @@ describe("outbox relay while Redis is away", () => {
     } finally {
       await relay.stop();
     }
+    const queued = await runtime.queue(queueNames.events).getJobs(["waiting"]);
+    const held = queued.flatMap((job) => (job.data as { events: PublishedEvent[] }).events);
     for (const id of ids) {
-      expect(await runtime.queue(queueNames.events).getJob(eventJobId(tenantId, id))).toBeDefined();
+      expect(held.filter((event) => event.tenantId === tenantId && event.eventId === id)).toHaveLength(1);
     }
   });
 });

@@ -1,4 +1,4 @@
-// What the relay puts on the events queue for each outbox row, and what consumers receive.
+// What the relay puts on the events queue for the outbox rows, and what consumers receive.
 import { z } from "zod";
 
 export const publishedEventSchema = z.object({
@@ -22,4 +22,26 @@ export type PublishedEvent = z.infer<typeof publishedEventSchema>;
  */
 export function eventJobId(tenantId: string, eventId: string): string {
   return `${tenantId}.${eventId}`;
+}
+
+/** Events per job: a BullMQ job costs about as much as the consumers' work for one event. */
+export const EVENTS_PER_JOB = 50;
+
+/** The name of the job that carries up to EVENTS_PER_JOB events, in outbox order. */
+export const EVENT_BATCH_JOB = "events.batch";
+
+// Each event is checked on its own in the handler: one malformed row must not fail the others.
+export const publishedBatchSchema = z.object({
+  events: z.array(z.unknown()).min(1).max(EVENTS_PER_JOB),
+});
+
+/**
+ * The job id of a batch, from the outbox ids it holds (one sequence across tenants): publishing
+ * the same rows again after a crash adds nothing. Rows batched differently on the next pass
+ * make another job, which the consumers' idempotency absorbs.
+ */
+export function eventBatchJobId(events: readonly Pick<PublishedEvent, "eventId">[]): string {
+  const first = events[0]?.eventId ?? "0";
+  const last = events[events.length - 1]?.eventId ?? first;
+  return `events.${first}.${last}.${events.length}`;
 }

@@ -1,6 +1,6 @@
 import { type BillingJobsOptions, billingJobs } from "../billing/billing-jobs.ts";
 import type { EventConsumer } from "../events/consumers.ts";
-import { dispatchEvents } from "../events/dispatch.ts";
+import { dispatchEventBatches, dispatchEvents } from "../events/dispatch.ts";
 import { importGuests } from "../imports/import-guests.ts";
 import { iikoPollingJobs } from "../pos/iiko-poll.ts";
 import { processPosEventJob } from "../pos/process-job.ts";
@@ -30,6 +30,7 @@ export function createJobRegistry(
     eventScheduleTenant,
     purgeAuditLog(settings.auditRetentionDays),
     dispatchEvents(consumers),
+    dispatchEventBatches(consumers),
     processPosEventJob,
     importGuests,
     ...iikoPollingJobs(),

@@ -3,7 +3,7 @@
 // the loop and its guarantees). A failed hand-over is recorded on the events themselves.
 import type { Logger } from "@maxl/api";
 import type pg from "pg";
-import { eventJobId, type PublishedEvent } from "../events/published-event.ts";
+import { EVENT_BATCH_JOB, EVENTS_PER_JOB, eventBatchJobId, type PublishedEvent } from "../events/published-event.ts";
 import type { Enqueuer } from "../jobs/definition.ts";
 import { queueNames } from "../queues.ts";
 import { type BatchRelay, type BatchRelayOptions, createBatchRelay, describeError } from "../relay/batch-relay.ts";
@@ -27,11 +27,13 @@ interface OutboxRow {
   created_at: Date;
 }
 
+// Ordered by the table's bigint id, not the text alias of the same name (which would sort "10"
+// before "9" and could not use the index on (published_at, id)).
 const takeBatch = `
-  SELECT tenant_id, id::text AS id, type, payload, created_at
-    FROM outbox_events
-   WHERE published_at IS NULL
-   ORDER BY id
+  SELECT o.tenant_id, o.id::text AS id, o.type, o.payload, o.created_at
+    FROM outbox_events o
+   WHERE o.published_at IS NULL
+   ORDER BY o.id
    LIMIT $1
      FOR UPDATE SKIP LOCKED`;
 
@@ -51,7 +53,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     {
       name: "outbox relay",
       take: async (client, limit) => (await client.query<OutboxRow>(takeBatch, [limit])).rows,
-      publish: (rows) => publisher.enqueueMany(queueNames.events, rows.map(toJob)),
+      publish: (rows) => publisher.enqueueMany(queueNames.events, toJobs(rows)),
       mark: (client, rows) => client.query(markPublished, keysOf(rows)),
       recordFailure: (pool, rows, error) =>
         pool.query(recordFailure, [...keysOf(rows), describeError(error).slice(0, 1_000)]),
@@ -60,15 +62,24 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   );
 }
 
-function toJob(row: OutboxRow) {
-  const data: PublishedEvent = {
+function toEvent(row: OutboxRow): PublishedEvent {
+  return {
     tenantId: row.tenant_id,
     eventId: row.id,
     type: row.type,
     payload: row.payload,
     createdAt: row.created_at.toISOString(),
   };
-  return { name: row.type, data, options: { jobId: eventJobId(row.tenant_id, row.id) } };
+}
+
+/** The pass's rows as jobs of up to EVENTS_PER_JOB events each, in outbox order. */
+function toJobs(rows: readonly OutboxRow[]) {
+  const jobs = [];
+  for (let start = 0; start < rows.length; start += EVENTS_PER_JOB) {
+    const events = rows.slice(start, start + EVENTS_PER_JOB).map(toEvent);
+    jobs.push({ name: EVENT_BATCH_JOB, data: { events }, options: { jobId: eventBatchJobId(events) } });
+  }
+  return jobs;
 }
 
 function keysOf(batch: readonly OutboxRow[]): [string[], string[]] {
