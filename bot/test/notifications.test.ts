@@ -375,6 +375,44 @@ describe("guest notifications", () => {
     }
   });
 
+  it("picks out of many events, one query per tenant, those whose guest can be told", async () => {
+    const cafe = await openCafe();
+    const told = await cafe.newGuest();
+    const quiet = await cafe.newGuest();
+    const offline = await cafe.newGuest({ telegram: false });
+    const blocked = await cafe.newGuest();
+    await setGuestNotifications(engine, cafe.tenantId, quiet.guestId, false);
+    await db.withTenant(cafe.tenantId, (tx) =>
+      tx.guest.update({
+        where: { tenantId_id: { tenantId: cafe.tenantId, id: blocked.guestId } },
+        data: { botBlockedAt: clock.now },
+      }),
+    );
+    const silent = await openCafe({ bot: "inactive" });
+    const unheard = await silent.newGuest();
+    const event = (tenantId: string, guestId: string, eventId: string): NotifiableEvent => ({
+      tenantId,
+      eventId,
+      type: "points.adjusted",
+      payload: { guestId, points: 5, balance: 5, reason: "подарок" },
+    });
+    const chosen = await notifier.reachableAmong(
+      [
+        event(cafe.tenantId, told.guestId, "1"),
+        event(cafe.tenantId, quiet.guestId, "2"),
+        event(cafe.tenantId, offline.guestId, "3"),
+        event(cafe.tenantId, blocked.guestId, "4"),
+        event(cafe.tenantId, told.guestId, "5"),
+        event(silent.tenantId, unheard.guestId, "6"),
+        // what the query cannot judge is left to notify()
+        { tenantId: cafe.tenantId, eventId: "7", type: "points.adjusted", payload: { guestId: "not-a-uuid" } },
+        { tenantId: cafe.tenantId, eventId: "8", type: "points.adjusted", payload: { points: "many" } },
+      ],
+      engine,
+    );
+    expect([...chosen].sort()).toEqual(["1", "5", "7", "8"]);
+  });
+
   it("skips events it has no text for, and payloads without what the text needs", async () => {
     const cafe = await openCafe();
     const { guestId } = await cafe.newGuest();

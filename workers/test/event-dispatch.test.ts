@@ -198,6 +198,47 @@ describe("event batches", () => {
     }
   });
 
+  it("asks a consumer which events of the batch it needs, and hands it only those (all, if it cannot say)", async () => {
+    const seen: string[] = [];
+    const asked: string[][] = [];
+    const choosy = (fails: boolean): EventConsumer => ({
+      ...consumer(fails ? "unsure" : "choosy", ["points.earned"], seen),
+      async relevant(events) {
+        asked.push(events.map((published) => published.eventId));
+        if (fails) throw new Error("cannot say");
+        return new Set(
+          events.filter((published) => (published.payload as { tell?: boolean }).tell).map((e) => e.eventId),
+        );
+      },
+    });
+    const runtime = runtimeWith(world, [
+      dispatchEventBatches([choosy(false), choosy(true), consumer("levels", ["level.changed"], seen)]),
+    ]);
+    await runtime.start();
+    try {
+      const told = event("points.earned", { tell: true });
+      const skipped = event("points.earned", { tell: false });
+      const changed = event("level.changed");
+      const job = await publishBatch(runtime, [told, skipped, changed]);
+      expect(await settled(job)).toBe("completed");
+      // each consumer is asked once, about the events of its types only
+      expect(asked).toEqual([
+        [told.eventId, skipped.eventId],
+        [told.eventId, skipped.eventId],
+      ]);
+      expect(seen.sort()).toEqual(
+        [
+          `choosy:points.earned:${told.eventId}`,
+          `unsure:points.earned:${told.eventId}`,
+          `unsure:points.earned:${skipped.eventId}`,
+          `levels:level.changed:${changed.eventId}`,
+        ].sort(),
+      );
+    } finally {
+      await runtime.close();
+    }
+  });
+
   it("skips a malformed event of a batch and hands over the rest", async () => {
     const seen: string[] = [];
     const runtime = runtimeWith(world, [dispatchEventBatches([consumer("points", ["points.earned"], seen)])]);

@@ -23,6 +23,12 @@ export interface EventConsumer {
   /** event types, e.g. "points.expired" */
   types: readonly string[];
   handle(event: PublishedEvent, deps: JobDeps): Promise<void>;
+  /**
+   * Optional, for batches: the ids of the events (all of this consumer's types) that `handle`
+   * needs to see; the others are done without it. For a consumer that would skip most events
+   * after a query each, one query for the batch. When it throws, every event is handled.
+   */
+  relevant?(events: readonly PublishedEvent[], deps: JobDeps): Promise<Set<string>>;
 }
 
 /** What the consumers are built from: the process creates these once, from its configuration. */

@@ -14,6 +14,10 @@ const EVENTS_IN_FLIGHT = 4;
 /** Hands one event to its consumers; answers the names of those that failed. */
 async function dispatch(consumers: readonly EventConsumer[], event: PublishedEvent, deps: JobDeps) {
   const interested = consumers.filter((consumer) => consumer.types.includes(event.type));
+  return dispatchTo(interested, event, deps);
+}
+
+async function dispatchTo(interested: readonly EventConsumer[], event: PublishedEvent, deps: JobDeps) {
   const outcomes = await Promise.allSettled(interested.map((consumer) => consumer.handle(event, deps)));
   const failed: string[] = [];
   outcomes.forEach((outcome, index) => {
@@ -48,29 +52,57 @@ export function dispatchEventBatches(consumers: readonly EventConsumer[]) {
     queue: queueNames.events,
     name: EVENT_BATCH_JOB,
     schema: publishedBatchSchema,
-    async handle({ events }, deps) {
+    async handle({ events: items }, deps) {
       const failures: string[] = [];
+      const events: PublishedEvent[] = [];
       let malformed = 0;
+      for (const item of items) {
+        const parsed = publishedEventSchema.safeParse(item);
+        if (parsed.success) events.push(parsed.data);
+        else {
+          // A row the relay could not describe would fail every retry; it is logged and left.
+          malformed += 1;
+          deps.logger.error({ issues: parsed.error.issues }, "malformed event in a batch, skipped");
+        }
+      }
+      const wanted = await relevantByConsumer(consumers, events, deps);
       let next = 0;
       const lane = async () => {
         while (next < events.length) {
-          const parsed = publishedEventSchema.safeParse(events[next++]);
-          if (!parsed.success) {
-            // A row the relay could not describe would fail every retry; it is logged and left.
-            malformed += 1;
-            deps.logger.error({ issues: parsed.error.issues }, "malformed event in a batch, skipped");
-            continue;
-          }
-          const event = parsed.data;
-          const { failed } = await dispatch(consumers, event, deps);
+          const event = events[next++] as PublishedEvent;
+          const interested = consumers.filter(
+            (consumer) => consumer.types.includes(event.type) && (wanted.get(consumer)?.has(event.eventId) ?? true),
+          );
+          const { failed } = await dispatchTo(interested, event, deps);
           if (failed.length > 0) failures.push(`${event.type} #${event.eventId}: ${failed.join(", ")}`);
         }
       };
       await Promise.all(Array.from({ length: Math.min(EVENTS_IN_FLIGHT, events.length) }, lane));
       if (failures.length > 0) {
-        throw new Error(`${failures.length} of ${events.length} events failed: ${failures.slice(0, 3).join("; ")}`);
+        throw new Error(`${failures.length} of ${items.length} events failed: ${failures.slice(0, 3).join("; ")}`);
       }
-      return { events: events.length, malformed };
+      return { events: items.length, malformed };
     },
   });
+}
+
+/** Each consumer's answer to `relevant` for its events of the batch; absent: all of them. */
+async function relevantByConsumer(
+  consumers: readonly EventConsumer[],
+  events: readonly PublishedEvent[],
+  deps: JobDeps,
+): Promise<Map<EventConsumer, Set<string>>> {
+  const wanted = new Map<EventConsumer, Set<string>>();
+  for (const consumer of consumers) {
+    if (!consumer.relevant) continue;
+    const mine = events.filter((event) => consumer.types.includes(event.type));
+    if (mine.length === 0) continue;
+    try {
+      wanted.set(consumer, await consumer.relevant(mine, deps));
+    } catch (error) {
+      // Only an optimisation: without its answer every event goes to handle(), which decides.
+      deps.logger.warn({ err: error, consumer: consumer.name }, "consumer could not pre-select a batch");
+    }
+  }
+  return wanted;
 }

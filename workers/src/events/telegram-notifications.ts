@@ -14,5 +14,8 @@ export function telegramNotifications(notifier: Notifier): EventConsumer {
         "telegram notification",
       );
     },
+    // Most points events reach nobody (no bot, no Telegram, notifications off): one query for the
+    // batch spares each of those its own.
+    relevant: (events, deps) => notifier.reachableAmong(events, deps.engine),
   };
 }
