@@ -2,7 +2,6 @@
 // Chained so that `AppType` carries every route's types to the typed client (Hono RPC).
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Db, SecretBox } from "@maxl/db";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -12,6 +11,7 @@ import type { ApiConfig } from "./config.ts";
 import { createEngineDeps } from "./core/context.ts";
 import { createBatchingInboxWriter } from "./core/pos/inbox.ts";
 import { createPosIntegrations } from "./core/pos/integrations.ts";
+import { bodyLimitByLength } from "./http/body-limit.ts";
 import { identifyCaller } from "./http/caller.ts";
 import type { AppEnv } from "./http/context.ts";
 import { createErrorHandler, notFound, problem, validationHook } from "./http/problem.ts";
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps) {
       maxAge: 600,
     }),
   );
-  const limitBody = bodyLimit({
+  const limitBody = bodyLimitByLength({
     maxSize: config.http.bodyLimitBytes,
     onError: (c) =>
       problem(c, {

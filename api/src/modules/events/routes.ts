@@ -1,7 +1,6 @@
 // Restaurant events: staff manage them and check guests in (Bearer token); guests list them and
 // register or cancel from the Mini App (Authorization: tma + X-Tenant); covers are public.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import type { EngineDeps } from "../../core/context.ts";
 import { cancelEvent } from "../../core/events/cancel-event.ts";
 import { cancelRegistration } from "../../core/events/cancel-registration.ts";
@@ -21,6 +20,7 @@ import {
   updateEventInputSchema,
 } from "../../core/events/schemas.ts";
 import { updateEvent } from "../../core/events/update-event.ts";
+import { bodyLimitByLength } from "../../http/body-limit.ts";
 import { guestOf, requireGuest, requireStaff, staffOf } from "../../http/caller.ts";
 import type { AppEnv } from "../../http/context.ts";
 import {
@@ -260,7 +260,7 @@ const checkInRoute = createRoute({
 });
 
 // The app's general body limit skips this path (see app.ts); this is the cover's own.
-const coverBodyLimit = bodyLimit({
+const coverBodyLimit = bodyLimitByLength({
   maxSize: MAX_COVER_BYTES,
   onError: (c) => problem(c, { code: "PAYLOAD_TOO_LARGE", detail: "A cover may be at most 2 MB." }),
 });

@@ -1,7 +1,6 @@
 // Importing existing guests from a CSV (a business moving from another system): upload, follow
 // the progress the workers make, and download the per-row error report. Owners and admins.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import type { EngineDeps } from "../../core/context.ts";
 import { decodeImportBytes, IMPORT_MAX_BYTES } from "../../core/guest-imports/import-file.ts";
 import {
@@ -13,6 +12,7 @@ import {
   recentGuestImports,
 } from "../../core/guest-imports/import-views.ts";
 import { importFileNameSchema, queueGuestImport } from "../../core/guest-imports/queue-import.ts";
+import { bodyLimitByLength } from "../../http/body-limit.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, problemResponse, staffSecurity } from "../../http/openapi.ts";
@@ -23,7 +23,7 @@ import { problem, validationHook } from "../../http/problem.ts";
 const csvTypes = ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"];
 
 // The app's general body limit skips this path (see app.ts); this is the import's own.
-const importBodyLimit = bodyLimit({
+const importBodyLimit = bodyLimitByLength({
   maxSize: IMPORT_MAX_BYTES,
   onError: (c) =>
     problem(c, {

@@ -3,12 +3,12 @@
 // 404 no such integration, 413 too large, 422 malformed (nothing stored: the POS is told why).
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { posCheckSchema } from "@maxl/shared";
-import { bodyLimit } from "hono/body-limit";
 import type { EngineDeps } from "../../core/context.ts";
 import { parseGenericCheck } from "../../core/pos/generic-adapter.ts";
 import { type InboxWriter, storePosEvents } from "../../core/pos/inbox.ts";
 import type { PosIntegrations } from "../../core/pos/integrations.ts";
 import { checkPosSignature } from "../../core/pos/webhook-signature.ts";
+import { bodyLimitByLength } from "../../http/body-limit.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { problemResponse } from "../../http/openapi.ts";
 import { problem } from "../../http/problem.ts";
@@ -28,7 +28,7 @@ export const integrationParams = z.object({
 });
 
 export function posBodyLimit(maxSize: number) {
-  return bodyLimit({
+  return bodyLimitByLength({
     maxSize,
     onError: (c) => problem(c, { code: "PAYLOAD_TOO_LARGE", detail: `A POS request may be at most ${maxSize} bytes.` }),
   });
