@@ -1,6 +1,8 @@
 // A normalised picture of what Prisma can see in the public schema: enums, tables, columns,
 // primary/unique/foreign keys and indexes. Partitions, CHECK constraints, policies and
-// functions are left out: Prisma does not model them, and the migrations own them.
+// functions are left out: Prisma does not model them, and the migrations own them. So are
+// partial indexes (the Prisma that renders our datamodel cannot write them); they are listed on
+// their own, for a test to pin them.
 import pg from "pg";
 
 export interface TableSnapshot {
@@ -12,6 +14,8 @@ export interface TableSnapshot {
 export interface SchemaSnapshot {
   enums: Record<string, string[]>;
   tables: Record<string, TableSnapshot>;
+  /** index name -> definition, for the indexes with a WHERE clause */
+  partialIndexes: Record<string, string>;
 }
 
 export async function snapshotSchema(url: string): Promise<SchemaSnapshot> {
@@ -42,8 +46,9 @@ export async function snapshotSchema(url: string): Promise<SchemaSnapshot> {
         WHERE n.nspname = 'public' AND k.contype IN ('p', 'u', 'f') AND NOT c.relispartition
           AND c.relname <> '_prisma_migrations'`,
     );
-    const indexes = await client.query<{ table: string; name: string; definition: string }>(
-      `SELECT c.relname AS table, i.relname AS name, pg_get_indexdef(i.oid) AS definition
+    const indexes = await client.query<{ table: string; name: string; definition: string; partial: boolean }>(
+      `SELECT c.relname AS table, i.relname AS name, pg_get_indexdef(i.oid) AS definition,
+              x.indpred IS NOT NULL AS partial
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
          JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND NOT c.relispartition AND c.relname <> '_prisma_migrations'`,
@@ -56,11 +61,14 @@ export async function snapshotSchema(url: string): Promise<SchemaSnapshot> {
     };
     for (const row of columns.rows) tableOf(row.table).columns[row.column] = row.definition;
     for (const row of keys.rows) tableOf(row.table).keys[row.name] = row.definition;
+    const partialIndexes: Record<string, string> = {};
     for (const row of indexes.rows) {
       // An index on a partitioned table is defined "ON ONLY" the parent; the shape is the same.
-      tableOf(row.table).indexes[row.name] = row.definition.replace(" ON ONLY ", " ON ");
+      const definition = row.definition.replace(" ON ONLY ", " ON ");
+      if (row.partial) partialIndexes[row.name] = definition;
+      else tableOf(row.table).indexes[row.name] = definition;
     }
-    return { enums: Object.fromEntries(enums.rows.map((row) => [row.name, row.labels])), tables };
+    return { enums: Object.fromEntries(enums.rows.map((row) => [row.name, row.labels])), tables, partialIndexes };
   } finally {
     await client.end();
   }

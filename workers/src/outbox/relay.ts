@@ -28,7 +28,7 @@ interface OutboxRow {
 }
 
 // Ordered by the table's bigint id, not the text alias of the same name (which would sort "10"
-// before "9" and could not use the index on (published_at, id)).
+// before "9" and could not use the partial index on id of the unpublished rows).
 const takeBatch = `
   SELECT o.tenant_id, o.id::text AS id, o.type, o.payload, o.created_at
     FROM outbox_events o

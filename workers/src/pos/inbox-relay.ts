@@ -35,10 +35,13 @@ interface InboxRow {
   id: string;
 }
 
+// The waiting events never handed over come first (their coalesce is -infinity), then those
+// handed over longest ago; the expression is pos_events_waiting_idx's, so this is one range scan
+// that stops at the batch, however long the backlog.
 const takeBatch = `
   SELECT tenant_id, id FROM pos_events
-   WHERE status = 'received' AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $2))
-   ORDER BY tenant_id
+   WHERE status = 'received' AND coalesce(enqueued_at, '-infinity'::timestamptz) < now() - make_interval(secs => $2)
+   ORDER BY coalesce(enqueued_at, '-infinity'::timestamptz)
    LIMIT $1
      FOR UPDATE SKIP LOCKED`;
 
