@@ -108,7 +108,7 @@ try {
   }
 
   if (runs("pos")) {
-    const posChecks = Number(process.env.BENCH_POS_CHECKS ?? 5000);
+    const posChecks = Number(process.env.BENCH_POS_CHECKS ?? 20_000);
     console.log(`bench: POS ingestion (${posChecks} signed webhooks through the API and a workers process)`);
     const phones = Array.from({ length: 1000 }, (_, i) => ({
       guestId: uuidv7(),
@@ -129,6 +129,7 @@ try {
         {
           app,
           pool,
+          adminUrl: services.adminUrl,
           tenantId: tenant.id,
           integrationId: pos.integrationId,
           secret: pos.secret,
