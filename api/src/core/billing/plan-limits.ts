@@ -181,12 +181,12 @@ async function lockPlanResource(tx: TenantTx, tenantId: string, resource: PlanRe
  * Refuses a broadcast beyond the plan's monthly allowance (core/broadcasts/send-broadcast.ts).
  * The caller counts the broadcasts of the month it will count against, in the tenant's time zone,
  * under its own lock, since only it knows where they are stored. Takes the broadcast verbs' pg
- * client as well as a Prisma transaction; answers the plan it checked.
+ * client as well as a Prisma transaction.
  */
 export async function assertBroadcastAllowed(
   tx: TenantTx | pg.PoolClient,
   request: { sentThisMonth: number },
-): Promise<EffectivePlan> {
+): Promise<void> {
   let plan: EffectivePlan;
   if ("$queryRawUnsafe" in tx) plan = await loadEffectivePlan(tx);
   else {
@@ -198,5 +198,4 @@ export async function assertBroadcastAllowed(
   if (limit !== null && request.sentThisMonth + 1 > limit) {
     throw limitExceeded(plan, "broadcasts", limit, request.sentThisMonth);
   }
-  return plan;
 }

@@ -45,9 +45,11 @@ export async function broadcastsCounted(client: pg.PoolClient, month: string): P
 export async function reserveBroadcast(client: pg.PoolClient, tenantId: string, month: string) {
   await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`plan-limit:${tenantId}:broadcasts`]);
   const [row] = (await client.query<EffectivePlanRow>(EFFECTIVE_PLAN_SQL)).rows;
+  if (!row) throw new ServiceError("NOT_FOUND", "There is no such business.");
+  const plan = effectivePlanFromRow(row);
   // Decided (see docs/broadcasts.md): a restricted business pays first; its guests' points stay
   // safe, but marketing through the platform waits.
-  if (row && effectivePlanFromRow(row).restricted) {
+  if (plan.restricted) {
     throw new ServiceError(
       "FORBIDDEN",
       "Broadcasts are paused while the subscription is unpaid or cancelled. Pay or choose a plan on the billing page.",
@@ -55,7 +57,7 @@ export async function reserveBroadcast(client: pg.PoolClient, tenantId: string, 
     );
   }
   const used = await broadcastsCounted(client, month);
-  const plan = await assertBroadcastAllowed(client, { sentThisMonth: used });
+  await assertBroadcastAllowed(client, { sentThisMonth: used });
   return { used, plan };
 }
 

@@ -32,8 +32,8 @@ export async function cancelBroadcast(
     }
     await client.query(
       `UPDATE broadcasts
-          SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'staff', updated_at = $2,
-              finished_at = CASE WHEN started_at IS NOT NULL THEN $2 END,
+          SET status = 'cancelled', cancelled_at = $2::timestamptz, cancel_reason = 'staff', updated_at = $2,
+              finished_at = CASE WHEN started_at IS NOT NULL THEN $2::timestamptz END,
               -- given back: only a broadcast that started counts against its month
               counted_month = CASE WHEN started_at IS NOT NULL THEN counted_month END
         WHERE tenant_id = app_current_tenant() AND id = $1`,
