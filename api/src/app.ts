@@ -21,6 +21,7 @@ import { auditRoutes } from "./modules/audit/routes.ts";
 import { authRoutes } from "./modules/auth/routes.ts";
 import { billingRoutes } from "./modules/billing/routes.ts";
 import { botRoutes } from "./modules/bot/routes.ts";
+import { broadcastRoutes } from "./modules/broadcasts/routes.ts";
 import { dashboardRoutes } from "./modules/dashboard/routes.ts";
 import { docsRoutes } from "./modules/docs/routes.ts";
 import { eventRoutes } from "./modules/events/routes.ts";
@@ -146,6 +147,14 @@ export function createApp(deps: AppDeps) {
     .route("/", auditRoutes(engine, config.http.trustProxy))
     .route("/", dashboardRoutes(engine, config.http.trustProxy))
     .route("/", eventRoutes(engine, config.http.trustProxy))
+    .route(
+      "/",
+      broadcastRoutes(
+        engine,
+        { telegramApiRoot: config.telegramApiRoot, secrets: deps.secrets },
+        config.http.trustProxy,
+      ),
+    )
     .route(
       "/",
       botRoutes(engine, { telegramApiRoot: config.telegramApiRoot, secrets: deps.secrets }, config.http.trustProxy),

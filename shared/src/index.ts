@@ -7,4 +7,5 @@ export * from "./loyalty-contracts.ts";
 export * from "./money.ts";
 export * from "./phone.ts";
 export * from "./pos-contracts.ts";
+export * from "./telegram-html.ts";
 export * from "./time.ts";

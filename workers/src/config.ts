@@ -21,6 +21,9 @@ const workersEnv = z
     WORKER_CONCURRENCY_POS: env.positiveInt.max(100).default(4),
     // YooKassa notifications and renewals settled at once; each waits on YooKassa's API.
     WORKER_CONCURRENCY_BILLING: env.positiveInt.max(100).default(2),
+    // Broadcasts sent at once (each at its bot's pace), and messages in flight per broadcast.
+    WORKER_CONCURRENCY_BROADCASTS: env.positiveInt.max(100).default(2),
+    BROADCAST_LANES: env.positiveInt.max(30).default(4),
     // Connections to PostgreSQL (application role); keep it above 4 × WORKER_CONCURRENCY_POS.
     WORKER_DB_POOL_SIZE: env.positiveInt.max(200).default(20),
     // A job whose worker died is run again after this (BullMQ's lock duration).
@@ -49,7 +52,9 @@ const workersEnv = z
       loyalty: raw.WORKER_CONCURRENCY_LOYALTY,
       pos: raw.WORKER_CONCURRENCY_POS,
       billing: raw.WORKER_CONCURRENCY_BILLING,
+      broadcasts: raw.WORKER_CONCURRENCY_BROADCASTS,
     },
+    broadcastLanes: raw.BROADCAST_LANES,
     lockDurationMs: raw.WORKER_LOCK_MS,
     dbPoolSize: raw.WORKER_DB_POOL_SIZE,
     bullPrefix: raw.BULL_PREFIX,

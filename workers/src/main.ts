@@ -51,6 +51,10 @@ async function main(): Promise<void> {
     jobs: createJobRegistry(eventConsumers({ notifier, telegramApiRoot: config.telegramApiRoot }), {
       auditRetentionDays: config.audit.retentionDays,
       billing: { settings: config.billing },
+      broadcasts: {
+        sender: { send: (target, message) => notifier.sendBroadcast(target, message) },
+        lanes: config.broadcastLanes,
+      },
     }),
     deps: { platformDb, engine, secrets, logger },
     concurrency: {
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
       [queueNames.loyalty]: config.concurrency.loyalty,
       [queueNames.pos]: config.concurrency.pos,
       [queueNames.billing]: config.concurrency.billing,
+      [queueNames.broadcasts]: config.concurrency.broadcasts,
     },
     lockDurationMs: config.lockDurationMs,
     prefix: config.bullPrefix,

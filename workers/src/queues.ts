@@ -14,6 +14,8 @@ export const queueNames = {
   imports: "imports",
   /** billing: YooKassa notifications settled, renewals charged, subscriptions moved on */
   billing: "billing",
+  /** broadcasts to guests: long jobs at Telegram's pace, kept apart like imports */
+  broadcasts: "broadcasts",
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];

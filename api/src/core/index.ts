@@ -12,6 +12,20 @@ export {
   connectBot,
   disconnectBot,
 } from "./bots/bot-connection.ts";
+// Broadcasts: the workers' sender and sweep, and the tests.
+export { type Allowance, broadcastAllowance } from "./broadcasts/allowance.ts";
+export { cancelBroadcast } from "./broadcasts/cancel-broadcast.ts";
+export { createBroadcast } from "./broadcasts/create-broadcast.ts";
+export { broadcastDetail, listBroadcasts } from "./broadcasts/list-broadcasts.ts";
+export { sendMessageParams, type TelegramMessage, telegramMessageOf } from "./broadcasts/message.ts";
+export {
+  type BroadcastRun,
+  type BroadcastSender,
+  type BroadcastTarget,
+  type DeliveryResult,
+  runBroadcast,
+} from "./broadcasts/run-broadcast.ts";
+export { BROADCAST_STARTED, sendBroadcast } from "./broadcasts/send-broadcast.ts";
 export {
   type Actor,
   createEngineDeps,

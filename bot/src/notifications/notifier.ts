@@ -6,7 +6,15 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { I18n } from "@grammyjs/i18n";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { type EngineDeps, type Logger, markGuestBotBlocked } from "@maxl/api";
+import {
+  type BroadcastTarget,
+  type DeliveryResult,
+  type EngineDeps,
+  type Logger,
+  markGuestBotBlocked,
+  sendMessageParams,
+  type TelegramMessage,
+} from "@maxl/api";
 import { type SecretBox, secretContext } from "@maxl/db";
 import { Api, GrammyError, HttpError } from "grammy";
 import type { Redis } from "ioredis";
@@ -73,6 +81,12 @@ export interface Notifier {
    * itself): one query per tenant instead of one per event. The others would only be skipped.
    */
   reachableAmong(events: readonly NotifiableEvent[], engine: EngineDeps): Promise<Set<string>>;
+  /**
+   * One broadcast message (core/broadcasts/run-broadcast.ts) from the tenant's bot, through the
+   * same throttled client as the notifications, so both share the bot's pace. Throws only when it
+   * cannot tell whether Telegram got the message.
+   */
+  sendBroadcast(target: BroadcastTarget, message: TelegramMessage): Promise<DeliveryResult>;
 }
 
 /** The Redis key that says the guest was told about this event. */
@@ -230,6 +244,26 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   return {
     types: notificationTypes,
+    async sendBroadcast(target, message) {
+      const api = apiFor(
+        target.tenantId,
+        secrets.decrypt(target.tokenCiphertext, secretContext.botToken(target.tenantId)),
+      );
+      const { chat_id: _chat, text: _text, ...other } = sendMessageParams(target.chatId, message);
+      try {
+        const sent = await api.sendMessage(target.chatId, message.text, other);
+        return { kind: "sent", messageId: sent.message_id };
+      } catch (error) {
+        if (error instanceof GrammyError) {
+          if (error.error_code === 403) return { kind: "blocked" };
+          // auto-retry waits out a retry_after of up to a minute; a longer one comes back here
+          if (error.error_code === 429) return { kind: "retry-after", seconds: error.parameters.retry_after ?? 30 };
+          return { kind: "failed", error: `${error.error_code}: ${error.description}` };
+        }
+        if (error instanceof HttpError && neverLeft(error)) return { kind: "not-sent", error: error.message };
+        throw withoutToken(error);
+      }
+    },
     async reachableAmong(events, engine) {
       const chosen = new Set<string>();
       const byTenant = new Map<string, { eventId: string; guestId: string }[]>();
@@ -306,6 +340,13 @@ async function eventRestaurant(
     select: { restaurant: { select: { name: true } } },
   });
   return found?.restaurant?.name ?? null;
+}
+
+/** A connection refused or a name that did not resolve: the request never reached Telegram. */
+function neverLeft(error: HttpError): boolean {
+  const cause = error.error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = cause?.code ?? cause?.cause?.code;
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
 }
 
 /**

@@ -3,6 +3,7 @@
 // type.
 import type { Notifier } from "@maxl/bot";
 import { billingOwnerNotifications } from "../billing/owner-notifications.ts";
+import { broadcastStarter } from "../broadcasts/broadcast-jobs.ts";
 import { guestImportStarter } from "../imports/import-guests.ts";
 import type { JobDeps } from "../jobs/definition.ts";
 import { levelReevaluation } from "./level-reevaluation.ts";
@@ -44,6 +45,7 @@ export function eventConsumers(services: ConsumerServices): readonly EventConsum
     telegramNotifications(services.notifier),
     levelReevaluation(),
     guestImportStarter(),
+    broadcastStarter(),
     billingOwnerNotifications({ telegramApiRoot: services.telegramApiRoot ?? "https://api.telegram.org" }),
   ];
 }

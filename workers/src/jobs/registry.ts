@@ -1,4 +1,5 @@
 import { type BillingJobsOptions, billingJobs } from "../billing/billing-jobs.ts";
+import { type BroadcastJobsOptions, broadcastJobs } from "../broadcasts/broadcast-jobs.ts";
 import type { EventConsumer } from "../events/consumers.ts";
 import { dispatchEventBatches, dispatchEvents } from "../events/dispatch.ts";
 import { importGuests } from "../imports/import-guests.ts";
@@ -18,7 +19,7 @@ import { purgeAuditLog } from "./purge-audit-log.ts";
  */
 export function createJobRegistry(
   consumers: readonly EventConsumer[],
-  settings: { auditRetentionDays?: number; billing?: BillingJobsOptions } = {},
+  settings: { auditRetentionDays?: number; billing?: BillingJobsOptions; broadcasts?: BroadcastJobsOptions } = {},
 ): readonly JobDefinition[] {
   return [
     ensureLedgerPartitions,
@@ -35,5 +36,7 @@ export function createJobRegistry(
     importGuests,
     ...iikoPollingJobs(),
     ...billingJobs(settings.billing),
+    // sending needs the notifier's Telegram client; the process always gives it
+    ...(settings.broadcasts ? broadcastJobs(settings.broadcasts) : []),
   ];
 }

@@ -63,6 +63,13 @@ export const permissionMatrix = {
   "events.manage": managers,
   /** check a registered guest in at the door */
   "events.checkIn": everyone,
+  /** broadcasts (campaigns) and their delivery counts; a manager limited to restaurants sees theirs */
+  "broadcasts.read": managers,
+  /**
+   * compose, send, schedule and cancel broadcasts to guests through the bot, and send oneself a
+   * test; a manager limited to restaurants reaches only those restaurants' guests
+   */
+  "broadcasts.manage": managers,
   /**
    * buy or change the plan, cancel or resume, refund a payment. The owner's alone: it spends the
    * business's money. Refunds sit here too (there is no platform-operator console yet); in practice

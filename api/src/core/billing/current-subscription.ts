@@ -1,6 +1,7 @@
 // What the owner's billing page shows: the subscription, its plan and limits, what the business
 // uses of them, and the state the admin view turns into a banner (past due, grace, restricted).
 import type { SubscriptionModel, TenantTx } from "@maxl/db";
+import { COUNTED_AT_SQL } from "../broadcasts/allowance.ts";
 import type { EngineDeps } from "../context.ts";
 import { type PlanView, planView } from "./plans.ts";
 import { lockSubscription } from "./subscription-state.ts";
@@ -53,10 +54,15 @@ async function viewIn(tx: TenantTx, tenantId: string, now: Date): Promise<Subscr
     paymentMethod: sub.paymentMethodId ? { title: sub.paymentMethodTitle } : null,
     graceUntil: sub.graceUntil?.toISOString() ?? null,
     renewal: { failedAttempts: sub.renewalAttempts, nextAttemptAt: sub.nextRenewalAt?.toISOString() ?? null },
-    // broadcasts arrive with campaigns; until then nothing is counted against the plan
-    usage: { restaurants, activeStaff, guests, broadcastsThisMonth: 0 },
+    usage: { restaurants, activeStaff, guests, broadcastsThisMonth: await broadcastsThisMonth(tx, now) },
     notice: noticeFor(sub, now),
   };
+}
+
+/** Broadcasts counted against this month in the tenant's time zone (core/broadcasts/allowance.ts). */
+async function broadcastsThisMonth(tx: TenantTx, now: Date): Promise<number> {
+  const [row] = await tx.$queryRawUnsafe<{ used: number }[]>(COUNTED_AT_SQL, now);
+  return row?.used ?? 0;
 }
 
 /** The billing page's data; creates the trial subscription row the first time (see subscription-state.ts). */

@@ -13,6 +13,7 @@
 // latest to join) stop earning until the plan is upgraded or paid.
 import type { TenantTx } from "@maxl/db";
 import { ServiceError } from "@maxl/shared";
+import type pg from "pg";
 
 export type PlanResource = "restaurants" | "staff" | "guests";
 export type SubscriptionStatus = "trialing" | "active" | "past_due" | "restricted" | "canceled";
@@ -177,12 +178,22 @@ async function lockPlanResource(tx: TenantTx, tenantId: string, resource: PlanRe
 }
 
 /**
- * For the campaigns feature (a later issue): refuses a broadcast beyond the plan's monthly
- * allowance. The caller counts the broadcasts sent this calendar month in the tenant's time zone,
- * since only it knows where they are stored.
+ * Refuses a broadcast beyond the plan's monthly allowance (core/broadcasts/send-broadcast.ts).
+ * The caller counts the broadcasts of the month it will count against, in the tenant's time zone,
+ * under its own lock, since only it knows where they are stored. Takes the broadcast verbs' pg
+ * client as well as a Prisma transaction.
  */
-export async function assertBroadcastAllowed(tx: TenantTx, request: { sentThisMonth: number }): Promise<void> {
-  const plan = await loadEffectivePlan(tx);
+export async function assertBroadcastAllowed(
+  tx: TenantTx | pg.PoolClient,
+  request: { sentThisMonth: number },
+): Promise<void> {
+  let plan: EffectivePlan;
+  if ("$queryRawUnsafe" in tx) plan = await loadEffectivePlan(tx);
+  else {
+    const [row] = (await tx.query<EffectivePlanRow>(EFFECTIVE_PLAN_SQL)).rows;
+    if (!row) throw new ServiceError("NOT_FOUND", "There is no such business.");
+    plan = effectivePlanFromRow(row);
+  }
   const limit = plan.limits.broadcastsPerMonth;
   if (limit !== null && request.sentThisMonth + 1 > limit) {
     throw limitExceeded(plan, "broadcasts", limit, request.sentThisMonth);

@@ -37,6 +37,12 @@ export const navPages: readonly NavPage[] = [
     page: lazy(() => import("../pages/EventsPage.tsx")),
   },
   {
+    name: "broadcasts",
+    path: "/broadcasts",
+    permission: "broadcasts.manage",
+    page: lazy(() => import("../pages/BroadcastsPage.tsx")),
+  },
+  {
     name: "program",
     path: "/program",
     permission: "program.read",
