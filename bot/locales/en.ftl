@@ -267,6 +267,7 @@ error-event-closed = This event is over.
 error-event-checked-in = Guests have already been checked in at this event, so it cannot be cancelled; finish it instead.
 error-event-deadline = Registration for this event has closed.
 error-event-started = The event has begun; the registration can no longer be cancelled.
+error-registration-checked-in = You have been checked in at this event; the registration can no longer be cancelled.
 error-event-level = This event is for guests of level { $level } and above.
 error-event-not-enough-points = Not enough points: the event costs { $price }, you have { $available }.
 error-event-scope = This event belongs to a restaurant you do not work for.

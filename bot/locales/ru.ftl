@@ -271,6 +271,7 @@ error-event-closed = Это событие уже прошло.
 error-event-checked-in = На это событие уже отмечены гости, отменить его нельзя — завершите его.
 error-event-deadline = Запись на это событие уже закрыта.
 error-event-started = Событие уже началось, запись нельзя отменить.
+error-registration-checked-in = Вас уже отметили на этом событии, отменить запись нельзя.
 error-event-level = Это событие для гостей уровня «{ $level }» и выше.
 error-event-not-enough-points = Не хватает баллов: событие стоит { $price }, у вас { $available }.
 error-event-scope = Это событие ресторана, в котором вы не работаете.

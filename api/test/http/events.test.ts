@@ -322,6 +322,30 @@ describe("check-in", () => {
     const detail = (await (await staff(world, "cashier", `/api/v1/events/${id}`)).json()) as { checkedInCount: number };
     expect(detail.checkedInCount).toBe(1);
   });
+
+  it("a guest checked in can no longer cancel: 409 with a message key, and nothing changes", async () => {
+    const id = await publishedEvent({ startsAt: hours(3), endsAt: hours(6), pricePoints: 100 });
+    const guest = await newGuest(world, "Лев");
+    await givePoints(guest.id, 100);
+    expect((await asGuest(guest, `/api/v1/me/events/${id}/registration`, "POST")).status).toBe(200);
+    const checkIn = await staff(world, "cashier", `/api/v1/events/${id}/check-in`, { ...json({ guestId: guest.id }) });
+    expect(checkIn.status).toBe(200);
+
+    const refused = await asGuest(guest, `/api/v1/me/events/${id}/registration`, "DELETE");
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      messageKey: "error-registration-checked-in",
+      detail: "You have been checked in at this event; the registration can no longer be cancelled.",
+    });
+    const mine = (await (await asGuest(guest, `/api/v1/me/events/${id}`)).json()) as {
+      my: { status: string; checkedIn: boolean };
+    };
+    expect(mine.my).toMatchObject({ status: "registered", checkedIn: true });
+    const card = (await (await asGuest(guest, "/api/v1/me/card")).json()) as { balance: number };
+    expect(card.balance).toBe(0);
+    const detail = (await (await staff(world, "manager", `/api/v1/events/${id}`)).json()) as Record<string, number>;
+    expect(detail).toMatchObject({ registeredCount: 1, checkedInCount: 1 });
+  });
 });
 
 describe("cancelling a held event", () => {
