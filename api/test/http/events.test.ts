@@ -348,6 +348,49 @@ describe("check-in", () => {
   });
 });
 
+describe("check-in racing the restaurant's cancellation", () => {
+  it("ends either cancelled with nobody checked in or held with the guest checked in, never a 5xx", async () => {
+    for (let round = 0; round < 15; round++) {
+      const id = await publishedEvent({ startsAt: hours(2), endsAt: hours(5), pricePoints: 10 });
+      const guests = await Promise.all(Array.from({ length: 4 }, () => newGuest()));
+      for (const g of guests) {
+        await givePoints(g.id, 10);
+        expect((await asGuest(g, `/api/v1/me/events/${id}/registration`, "POST")).status).toBe(200);
+      }
+      // The cancellation walks the guests in id order: the last one is where the race is widest.
+      const last = [...guests].sort((a, b) => (a.id < b.id ? -1 : 1)).at(-1) as Guest;
+      const [checkIn, cancel] = await Promise.all([
+        staff(world, "cashier", `/api/v1/events/${id}/check-in`, { ...json({ guestId: last.id }) }),
+        staff(world, "manager", `/api/v1/events/${id}/cancel`, { ...json({ reason: "Storm" }) }),
+      ]);
+      expect([checkIn.status, cancel.status].sort()).toEqual([200, 409]);
+      const detail = (await (await staff(world, "manager", `/api/v1/events/${id}`)).json()) as {
+        status: string;
+        checkedInCount: number;
+        registeredCount: number;
+      };
+      const list = (await (await staff(world, "manager", `/api/v1/events/${id}/registrations`)).json()) as {
+        registrations: { status: string; checkedInAt: string | null; refunded: boolean }[];
+      };
+      const balances = await Promise.all(
+        guests.map(async (g) => ((await (await asGuest(g, "/api/v1/me/card")).json()) as { balance: number }).balance),
+      );
+      if (cancel.status === 200) {
+        expect(detail).toMatchObject({ status: "cancelled", checkedInCount: 0, registeredCount: 0 });
+        expect(list.registrations.every((r) => r.status === "cancelled" && r.checkedInAt === null && r.refunded)).toBe(
+          true,
+        );
+        expect(balances).toEqual([10, 10, 10, 10]);
+      } else {
+        expect(((await cancel.json()) as { messageKey: string }).messageKey).toBe("error-event-checked-in");
+        expect(detail).toMatchObject({ status: "published", checkedInCount: 1, registeredCount: 4 });
+        expect(list.registrations.every((r) => r.status === "registered")).toBe(true);
+        expect(balances).toEqual([0, 0, 0, 0]);
+      }
+    }
+  }, 120_000);
+});
+
 describe("cancelling a held event", () => {
   it("is refused once a guest has been checked in, and changes nothing", async () => {
     const id = await publishedEvent({ pricePoints: 0, attendanceBonusPoints: 20 });

@@ -8,7 +8,7 @@ import { identifyGuest } from "../guests/identify-guest.ts";
 import { grantBonus } from "../loyalty/grant-bonus.ts";
 import { restaurantScope } from "../staff/restaurant-scope.ts";
 import type { StaffCall } from "./create-event.ts";
-import { assertEventInScope, noSuchEvent, writeEventAudit } from "./event-rows.ts";
+import { assertEventInScope, lockEvent, writeEventAudit } from "./event-rows.ts";
 import type { CheckInInput } from "./schemas.ts";
 
 export interface CheckInResult {
@@ -30,14 +30,13 @@ export async function checkInGuest(
   const scope = await restaurantScope(deps, { tenantId, staffId: actor.staffId, role: actor.role });
   const guestId = "guestId" in input ? input.guestId : (await identifyGuest(deps, tenantId, input)).id;
   const marked = await deps.db.withTenantClient(tenantId, async (client) => {
-    const { rows: events } = await client.query<{ restaurant_id: string | null; status: string; bonus: number }>(
-      `SELECT restaurant_id, status, attendance_bonus_points AS bonus FROM events
-        WHERE tenant_id = app_current_tenant() AND id = $1`,
-      [eventId],
-    );
-    const event = events[0];
-    if (!event) throw noSuchEvent();
+    // The event's lock first, as register and cancel take it (event, then the registration): a
+    // check-in racing the restaurant's cancellation waits for it, or makes it wait and refuse.
+    const event = await lockEvent(client, eventId);
     if (event.restaurant_id !== null) assertEventInScope(scope, event.restaurant_id);
+    if (event.status !== "published" && event.status !== "finished") {
+      throw new ServiceError("CONFLICT", `This event is ${event.status}.`, { key: `error-event-${event.status}` });
+    }
     const { rows: guests } = await client.query<{ first_name: string | null; last_name: string | null }>(
       "SELECT first_name, last_name FROM guests WHERE tenant_id = app_current_tenant() AND id = $1",
       [guestId],
@@ -66,17 +65,16 @@ export async function checkInGuest(
         vars: { name: name || "?" },
       });
     }
-    if (event.status !== "published" && event.status !== "finished") {
-      throw new ServiceError("CONFLICT", `This event is ${event.status}.`, { key: `error-event-${event.status}` });
+    if (row.checked_in_at) {
+      return { id: row.id, name, at: row.checked_in_at, bonus: event.attendance_bonus_points, first: false };
     }
-    if (row.checked_in_at) return { id: row.id, name, at: row.checked_in_at, bonus: event.bonus, first: false };
     await client.query(
       `UPDATE event_registrations SET checked_in_at = $2, checked_in_by_staff_id = $3, updated_at = $2
         WHERE tenant_id = app_current_tenant() AND id = $1`,
       [row.id, at, actor.staffId],
     );
     await writeEventAudit(client, actor, at, "event.checked_in", eventId, { guestId, registrationId: row.id });
-    return { id: row.id, name, at, bonus: event.bonus, first: true };
+    return { id: row.id, name, at, bonus: event.attendance_bonus_points, first: true };
   });
   // After the mark is committed; a check-in repeated after a failure here credits it then, once.
   const bonus =
