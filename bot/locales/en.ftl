@@ -273,6 +273,8 @@ error-event-not-enough-points = Not enough points: the event costs { $price }, y
 error-event-scope = This event belongs to a restaurant you do not work for.
 error-checkin-not-registered = { $name } is not registered for this event.
 error-checkin-waitlisted = { $name } is only on the waitlist for this event and has no place.
+error-checkin-not-open = Check-in for this event has not opened yet: it opens 12 hours before the start.
+error-checkin-closed = Check-in for this event is closed: it closes 24 hours after the end.
 notify-event-registered = ✅ You are registered for “{ $title }”: { $when }{ $where ->
     [none] {""}
    *[other] , { $where }

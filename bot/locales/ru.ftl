@@ -277,6 +277,8 @@ error-event-not-enough-points = Не хватает баллов: событие
 error-event-scope = Это событие ресторана, в котором вы не работаете.
 error-checkin-not-registered = { $name } не записан(а) на это событие.
 error-checkin-waitlisted = { $name } только в листе ожидания на это событие, места у гостя нет.
+error-checkin-not-open = Отмечать гостей на этом событии пока рано: отметка открывается за 12 часов до начала.
+error-checkin-closed = Отметка гостей на этом событии закрыта: она закрывается через 24 часа после окончания.
 notify-event-registered = ✅ Вы записаны на «{ $title }»: { $when }{ $where ->
     [none] {""}
    *[other] , { $where }

@@ -301,7 +301,7 @@ describe("points", () => {
 
 describe("check-in", () => {
   it("marks a registered guest attended and credits the bonus once; an unregistered guest is refused", async () => {
-    const id = await publishedEvent({ attendanceBonusPoints: 50 });
+    const id = await publishedEvent({ startsAt: hours(2), endsAt: hours(5), attendanceBonusPoints: 50 });
     const guest = await newGuest(world, "Анна");
     await asGuest(guest, `/api/v1/me/events/${id}/registration`, "POST");
     const checkIn = (body: unknown) => staff(world, "cashier", `/api/v1/events/${id}/check-in`, { ...json(body) });
@@ -345,6 +345,51 @@ describe("check-in", () => {
     expect(card.balance).toBe(0);
     const detail = (await (await staff(world, "manager", `/api/v1/events/${id}`)).json()) as Record<string, number>;
     expect(detail).toMatchObject({ registeredCount: 1, checkedInCount: 1 });
+  });
+});
+
+describe("the check-in window", () => {
+  it("opens 12 hours before the start and closes 24 hours after the end, with a clear 409 outside", async () => {
+    // Starts at 09:00 + 30 h, ends three hours later.
+    const id = await publishedEvent({ startsAt: hours(30), endsAt: hours(33) });
+    const [early, onTime, late] = [await newGuest(), await newGuest(), await newGuest()];
+    for (const g of [early, onTime, late]) await asGuest(g, `/api/v1/me/events/${id}/registration`, "POST");
+    const checkIn = (g: Guest) =>
+      staff(world, "cashier", `/api/v1/events/${id}/check-in`, { ...json({ guestId: g.id }) });
+    const start = clock.now;
+    try {
+      clock.now = new Date(start.getTime() + 17.5 * 3_600_000); // 12.5 h before the start
+      const tooEarly = await checkIn(early);
+      expect(tooEarly.status).toBe(409);
+      expect(await tooEarly.json()).toMatchObject({
+        messageKey: "error-checkin-not-open",
+        detail: "Check-in for this event opens 12 hours before it starts.",
+      });
+      clock.now = new Date(start.getTime() + 18.5 * 3_600_000); // 11.5 h before
+      expect((await checkIn(early)).status).toBe(200);
+      clock.now = new Date(start.getTime() + 56.5 * 3_600_000); // 23.5 h after the end, and finished by now
+      await sendEventReminders(
+        createEngineDeps({ db: test.db, redis: test.redis, clock: () => clock.now }),
+        world.tenantId,
+      );
+      expect((await checkIn(onTime)).status).toBe(200);
+      clock.now = new Date(start.getTime() + 57.5 * 3_600_000); // 24.5 h after
+      const tooLate = await checkIn(late);
+      expect(tooLate.status).toBe(409);
+      expect(await tooLate.json()).toMatchObject({
+        messageKey: "error-checkin-closed",
+        detail: "Check-in for this event closed 24 hours after it ended.",
+      });
+      // A guest checked in before still gets the first answer.
+      expect((await checkIn(early)).headers.get("idempotent-replayed")).toBe("true");
+    } finally {
+      clock.now = start;
+    }
+    const list = (await (await staff(world, "manager", `/api/v1/events/${id}/registrations`)).json()) as {
+      registrations: { guest: { id: string }; checkedInAt: string | null }[];
+    };
+    const checkedIn = list.registrations.filter((r) => r.checkedInAt !== null).map((r) => r.guest.id);
+    expect(checkedIn.sort()).toEqual([early.id, onTime.id].sort());
   });
 });
 
@@ -393,7 +438,12 @@ describe("check-in racing the restaurant's cancellation", () => {
 
 describe("cancelling a held event", () => {
   it("is refused once a guest has been checked in, and changes nothing", async () => {
-    const id = await publishedEvent({ pricePoints: 0, attendanceBonusPoints: 20 });
+    const id = await publishedEvent({
+      startsAt: hours(2),
+      endsAt: hours(5),
+      pricePoints: 0,
+      attendanceBonusPoints: 20,
+    });
     const guest = await newGuest(world, "Вера");
     await asGuest(guest, `/api/v1/me/events/${id}/registration`, "POST");
     const checkIn = await staff(world, "cashier", `/api/v1/events/${id}/check-in`, { ...json({ guestId: guest.id }) });

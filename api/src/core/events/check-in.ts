@@ -2,6 +2,11 @@
 // picks them from the list; a registered guest is marked attended and credited the attendance
 // bonus once (the engine's bonus verb, keyed by the registration). Checking a guest in again
 // gives the first answer. A guest without a place is refused with a clear message.
+//
+// The door is open from 12 hours before the start (a morning's staff can check in the evening's
+// early guests; a guest of next week's event cannot be marked by mistake) until 24 hours after
+// the end (staff may mark attendance from the guest list the next day). Plain hours, not the
+// tenant's calendar day: a party starting at 00:30 has guests arriving at 23:45.
 import { ServiceError } from "@maxl/shared";
 import type { EngineDeps } from "../context.ts";
 import { identifyGuest } from "../guests/identify-guest.ts";
@@ -10,6 +15,9 @@ import { restaurantScope } from "../staff/restaurant-scope.ts";
 import type { StaffCall } from "./create-event.ts";
 import { assertEventInScope, lockEvent, writeEventAudit } from "./event-rows.ts";
 import type { CheckInInput } from "./schemas.ts";
+
+export const CHECK_IN_OPENS_BEFORE_START_MS = 12 * 3_600_000;
+export const CHECK_IN_CLOSES_AFTER_END_MS = 24 * 3_600_000;
 
 export interface CheckInResult {
   registrationId: string;
@@ -67,6 +75,18 @@ export async function checkInGuest(
     }
     if (row.checked_in_at) {
       return { id: row.id, name, at: row.checked_in_at, bonus: event.attendance_bonus_points, first: false };
+    }
+    if (at.getTime() < event.starts_at.getTime() - CHECK_IN_OPENS_BEFORE_START_MS) {
+      throw new ServiceError("CONFLICT", "Check-in for this event opens 12 hours before it starts.", {
+        key: "error-checkin-not-open",
+        details: { opensAt: new Date(event.starts_at.getTime() - CHECK_IN_OPENS_BEFORE_START_MS).toISOString() },
+      });
+    }
+    if (at.getTime() > event.ends_at.getTime() + CHECK_IN_CLOSES_AFTER_END_MS) {
+      throw new ServiceError("CONFLICT", "Check-in for this event closed 24 hours after it ended.", {
+        key: "error-checkin-closed",
+        details: { closedAt: new Date(event.ends_at.getTime() + CHECK_IN_CLOSES_AFTER_END_MS).toISOString() },
+      });
     }
     await client.query(
       `UPDATE event_registrations SET checked_in_at = $2, checked_in_by_staff_id = $3, updated_at = $2
