@@ -323,6 +323,29 @@ describe("check-in", () => {
     expect(detail.checkedInCount).toBe(1);
   });
 
+  it("a repeated check-in after staff changed the bonus answers 'already checked in' with the bonus first given", async () => {
+    const id = await publishedEvent({ startsAt: hours(2), endsAt: hours(5), attendanceBonusPoints: 50 });
+    const guest = await newGuest(world, "Ива");
+    await asGuest(guest, `/api/v1/me/events/${id}/registration`, "POST");
+    const checkIn = () => staff(world, "cashier", `/api/v1/events/${id}/check-in`, { ...json({ guestId: guest.id }) });
+    const first = await checkIn();
+    expect(first.status).toBe(200);
+    const result = await first.json();
+    expect(result).toMatchObject({ bonusPoints: 50, balance: 50 });
+
+    const patched = await staff(world, "manager", `/api/v1/events/${id}`, {
+      method: "PATCH",
+      body: JSON.stringify({ attendanceBonusPoints: 80 }),
+    });
+    expect(patched.status).toBe(200);
+    const again = await checkIn();
+    expect(again.status).toBe(200);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await again.json()).toEqual(result);
+    const card = (await (await asGuest(guest, "/api/v1/me/card")).json()) as { balance: number };
+    expect(card.balance).toBe(50);
+  });
+
   it("a guest checked in can no longer cancel: 409 with a message key, and nothing changes", async () => {
     const id = await publishedEvent({ startsAt: hours(3), endsAt: hours(6), pricePoints: 100 });
     const guest = await newGuest(world, "Лев");
