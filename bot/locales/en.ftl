@@ -298,3 +298,11 @@ notify-event-reminder-hour = ⏰ In an hour: “{ $title }”, { $when }{ $where
     [none] {""}
    *[other] , { $where }
   }. See you soon!
+notify-event-rescheduled = 🔁 “{ $title }” has been rescheduled: now { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  } (it was { $was }).
+notify-event-moved = 📍 “{ $title }” has a new place: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }.

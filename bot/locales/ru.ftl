@@ -302,3 +302,11 @@ notify-event-reminder-hour = ⏰ Через час «{ $title }»: { $when }{ $w
     [none] {""}
    *[other] , { $where }
   }. До встречи!
+notify-event-rescheduled = 🔁 «{ $title }» переносится: теперь { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  } (было { $was }).
+notify-event-moved = 📍 У «{ $title }» новое место: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }.

@@ -512,4 +512,45 @@ describe("reminders", () => {
       clock.now = new Date(clock.now.getTime() - 22.5 * 3_600_000);
     }
   });
+
+  it("reminds again after the start moves, and tells registered and waitlisted guests of the new time or place once", async () => {
+    const engine = createEngineDeps({ db: test.db, redis: test.redis, clock: () => clock.now });
+    // 12:00 in Moscow now; the event at 08:00 tomorrow.
+    const id = await publishedEvent({ startsAt: hours(20), endsAt: hours(22), capacity: 2 });
+    const [anna, boris, vera] = [await newGuest(), await newGuest(), await newGuest()];
+    for (const g of [anna, boris, vera]) await asGuest(g, `/api/v1/me/events/${id}/registration`, "POST");
+    const ofEvent = async (type: string) =>
+      (await outbox(type))
+        .map((e) => e.payload as { eventId: string; guestId: string; kind?: string; startsAt: string })
+        .filter((payload) => payload.eventId === id);
+    const patch = (body: Record<string, unknown>) =>
+      staff(world, "manager", `/api/v1/events/${id}`, { method: "PATCH", body: JSON.stringify(body) });
+
+    await sendEventReminders(engine, world.tenantId);
+    expect((await ofEvent("event.reminder")).map((p) => p.guestId).sort()).toEqual([anna.id, boris.id].sort());
+
+    // Two hours later in the morning: the guests are told once, and the day reminder goes out again.
+    expect((await patch({ startsAt: hours(22), endsAt: hours(24) })).status).toBe(200);
+    const moved = await ofEvent("event.rescheduled");
+    expect(moved.map((p) => p.guestId).sort()).toEqual([anna.id, boris.id, vera.id].sort());
+    expect(moved[0]).toMatchObject({ startsAt: hours(22), previousStartsAt: hours(20), timeChanged: true });
+    await sendEventReminders(engine, world.tenantId);
+    await sendEventReminders(engine, world.tenantId);
+    const reminders = await ofEvent("event.reminder");
+    expect(reminders).toHaveLength(4);
+    expect(
+      reminders
+        .filter((p) => p.startsAt === hours(22))
+        .map((p) => p.guestId)
+        .sort(),
+    ).toEqual([anna.id, boris.id].sort());
+
+    // A new title tells nobody; a new place does, once more.
+    expect((await patch({ title: "Wine evening, revised" })).status).toBe(200);
+    expect(await ofEvent("event.rescheduled")).toHaveLength(3);
+    expect((await patch({ restaurantId: world.restaurantId })).status).toBe(200);
+    const placed = (await ofEvent("event.rescheduled")).slice(3);
+    expect(placed.map((p) => p.guestId).sort()).toEqual([anna.id, boris.id, vera.id].sort());
+    expect(placed[0]).toMatchObject({ timeChanged: false, placeChanged: true, title: "Wine evening, revised" });
+  });
 });

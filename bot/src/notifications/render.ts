@@ -72,6 +72,16 @@ export const notificationEventSchema = z.discriminatedUnion("type", [
     type: z.literal("event.reminder"),
     payload: z.object({ ...eventFacts, kind: z.enum(["day", "hour"]) }),
   }),
+  // Staff moved a published event's start or restaurant; startsAt is the new start.
+  z.object({
+    type: z.literal("event.rescheduled"),
+    payload: z.object({
+      ...eventFacts,
+      previousStartsAt: z.iso.datetime({ offset: true }),
+      timeChanged: z.boolean(),
+      placeChanged: z.boolean(),
+    }),
+  }),
 ]);
 
 export type NotificationEvent = z.infer<typeof notificationEventSchema>;
@@ -154,6 +164,7 @@ export function renderNotification(event: NotificationEvent, context: RenderCont
     case "event.cancelled_by_restaurant":
     case "event.waitlist_dropped":
     case "event.reminder":
+    case "event.rescheduled":
       return html(eventText(event, context));
   }
 }
@@ -190,6 +201,13 @@ function eventText(event: EventNotification, { t, locale, tenant, restaurant }: 
       return t("notify-event-dropped", { ...facts, count: pricePoints });
     case "event.reminder":
       return t(event.payload.kind === "day" ? "notify-event-reminder-day" : "notify-event-reminder-hour", facts);
+    case "event.rescheduled": {
+      // The place is read when sending, so it is the new one either way.
+      const { timeChanged, previousStartsAt } = event.payload;
+      return timeChanged
+        ? t("notify-event-rescheduled", { ...facts, was: dayAndTime(previousStartsAt, tenant, locale) })
+        : t("notify-event-moved", facts);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 // Reminders: a day and an hour before a published event starts, every registered guest gets an
 // event.reminder through the outbox. The mark is set in the transaction that writes the
 // reminders, on the event's locked row and only where it is still unset, so a job that runs twice
-// or two workers racing send each reminder once (the outbox's dedupe key is a second guard).
+// or two workers racing send each reminder once (the outbox's dedupe key, which names the start
+// time, is a second guard; moving the start clears the marks and reminds again).
 // An event published less than an hour ahead gets only the hour reminder.
 import type pg from "pg";
 import type { EngineDeps } from "../context.ts";
@@ -38,7 +39,9 @@ async function remind(client: pg.PoolClient, kind: "day" | "hour", at: Date): Pr
               jsonb_build_object('guestId', r.guest_id, 'registrationId', r.id, 'eventId', e.id, 'title', e.title,
                                  'startsAt', to_char(e.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                                  'pricePoints', e.price_points, 'kind', $2::text),
-              'event.reminder:' || e.id || ':' || $2::text || ':' || r.guest_id, $3
+              -- the start in the key: a rescheduled event (its marks cleared) is reminded again
+              'event.reminder:' || e.id || ':' || (extract(epoch FROM e.starts_at) * 1000)::bigint || ':' || $2::text
+                || ':' || r.guest_id, $3
          FROM event_registrations r
          JOIN events e ON e.tenant_id = r.tenant_id AND e.id = r.event_id
         WHERE r.tenant_id = app_current_tenant() AND r.event_id = $1 AND r.status = 'registered'
