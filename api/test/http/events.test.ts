@@ -553,4 +553,46 @@ describe("reminders", () => {
     expect(placed.map((p) => p.guestId).sort()).toEqual([anna.id, boris.id, vera.id].sort());
     expect(placed[0]).toMatchObject({ timeChanged: false, placeChanged: true, title: "Wine evening, revised" });
   });
+
+  it("sends the day reminder only for an event that is tomorrow in the tenant's time zone (Moscow)", async () => {
+    const engine = createEngineDeps({ db: test.db, redis: test.redis, clock: () => clock.now });
+    const start = clock.now;
+    const kinds = async (id: string) =>
+      (await outbox("event.reminder"))
+        .map((e) => e.payload as { eventId: string; kind: string })
+        .filter((payload) => payload.eventId === id)
+        .map((payload) => payload.kind);
+    const withGuest = async (startsAt: string, endsAt: string) => {
+      const id = await publishedEvent({ startsAt, endsAt });
+      await asGuest(await newGuest(), `/api/v1/me/events/${id}/registration`, "POST");
+      return id;
+    };
+    try {
+      // 12:00 in Moscow. Tonight's 21:00 event is not "tomorrow"; 00:30 after midnight is, although
+      // it is still the same day in UTC.
+      clock.now = new Date("2026-12-01T09:00:00Z");
+      const tonight = await withGuest("2026-12-01T18:00:00Z", "2026-12-01T21:00:00Z");
+      const afterMidnight = await withGuest("2026-12-01T21:30:00Z", "2026-12-02T01:00:00Z");
+      await sendEventReminders(engine, world.tenantId);
+      expect(await kinds(tonight)).toEqual([]);
+      expect(await kinds(afterMidnight)).toEqual(["day"]);
+      // An hour before, tonight's event gets its hour reminder, and only that.
+      clock.now = new Date("2026-12-01T17:05:00Z");
+      await sendEventReminders(engine, world.tenantId);
+      expect(await kinds(tonight)).toEqual(["hour"]);
+
+      // 02:00 in Moscow (23:00 UTC, the day before): 20:00 is today in Moscow, though tomorrow in UTC.
+      clock.now = new Date("2026-12-01T23:00:00Z");
+      const evening = await withGuest("2026-12-02T17:00:00Z", "2026-12-02T20:00:00Z");
+      await sendEventReminders(engine, world.tenantId);
+      expect(await kinds(evening)).toEqual([]);
+      // 23:30 in Moscow: tomorrow's 10:00 brunch is reminded across midnight.
+      clock.now = new Date("2026-12-02T20:30:00Z");
+      const brunch = await withGuest("2026-12-03T07:00:00Z", "2026-12-03T10:00:00Z");
+      await sendEventReminders(engine, world.tenantId);
+      expect(await kinds(brunch)).toEqual(["day"]);
+    } finally {
+      clock.now = start;
+    }
+  });
 });
