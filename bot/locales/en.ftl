@@ -290,6 +290,7 @@ notify-event-cancelled = ❌ The restaurant has cancelled “{ $title }” ({ $w
   }). Reason: { $reason }
 notify-event-returned = The points you paid are back: { points }.
 notify-event-dropped = A place freed up at “{ $title }” ({ $when }), but you did not have enough points for it ({ points } needed), so you are no longer on the waitlist.
+notify-event-dropped-level = A place freed up at “{ $title }” ({ $when }), but the event is now for guests of level { $level } and above, so you are no longer on the waitlist.
 notify-event-reminder-day = ⏰ Tomorrow: “{ $title }”, { $when }{ $where ->
     [none] {""}
    *[other] , { $where }

@@ -294,6 +294,7 @@ notify-event-cancelled = ❌ Ресторан отменил «{ $title }» ({ $
   }). Причина: { $reason }
 notify-event-returned = Баллы за запись вернулись: { points }.
 notify-event-dropped = На «{ $title }» ({ $when }) освободилось место, но для записи не хватило баллов (нужно { points }), поэтому вы больше не в листе ожидания.
+notify-event-dropped-level = На «{ $title }» ({ $when }) освободилось место, но теперь это событие для гостей уровня «{ $level }» и выше, поэтому вы больше не в листе ожидания.
 notify-event-reminder-day = ⏰ Завтра «{ $title }»: { $when }{ $where ->
     [none] {""}
    *[other] , { $where }

@@ -270,6 +270,13 @@ describe("event notifications", () => {
     expect(renderNotification({ type: "event.waitlist_dropped", payload }, en)?.text).toBe(
       "A place freed up at “Jazz &amp; &lt;wine&gt;” (6 Dec, 19:00), but you did not have enough points for it (200 points needed), so you are no longer on the waitlist.",
     );
+    const belowLevel = { ...payload, reason: "level" as const, minLevel: "Gold <VIP>" };
+    expect(renderNotification({ type: "event.waitlist_dropped", payload: belowLevel }, en)?.text).toBe(
+      "A place freed up at “Jazz &amp; &lt;wine&gt;” (6 Dec, 19:00), but the event is now for guests of level Gold &lt;VIP&gt; and above, so you are no longer on the waitlist.",
+    );
+    expect(renderNotification({ type: "event.waitlist_dropped", payload: belowLevel }, context("ru"))?.text).toBe(
+      "На «Jazz &amp; &lt;wine&gt;» (6 дек., 19:00) освободилось место, но теперь это событие для гостей уровня «Gold &lt;VIP&gt;» и выше, поэтому вы больше не в листе ожидания.",
+    );
     expect(
       renderNotification(
         { type: "event.cancelled_by_restaurant", payload: { ...payload, reason: "Flood", returnedPoints: 0 } },

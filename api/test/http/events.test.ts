@@ -299,6 +299,99 @@ describe("points", () => {
   });
 });
 
+describe("changing an event moves the waitlist up on the event as it is now", () => {
+  const patch = (id: string, body: Record<string, unknown>) =>
+    staff(world, "manager", `/api/v1/events/${id}`, { method: "PATCH", body: JSON.stringify(body) });
+  const standing = async (g: Guest, id: string) =>
+    ((await (await asGuest(g, `/api/v1/me/events/${id}`)).json()) as { my: { status: string } }).my.status;
+  const balance = async (g: Guest) =>
+    ((await (await asGuest(g, "/api/v1/me/card")).json()) as { balance: number }).balance;
+  const told = async (type: string, id: string, g: Guest) =>
+    (await outbox(type))
+      .map((e) => e.payload as Record<string, unknown>)
+      .filter((payload) => payload.eventId === id && payload.guestId === g.id);
+
+  it("a larger capacity with a new price and start promotes at the new price, and says the new time", async () => {
+    const id = await publishedEvent({ capacity: 1, pricePoints: 100 });
+    const [holder, waiter] = [await newGuest(), await newGuest()];
+    await givePoints(holder.id, 100);
+    await givePoints(waiter.id, 300);
+    await asGuest(holder, `/api/v1/me/events/${id}/registration`, "POST");
+    await asGuest(waiter, `/api/v1/me/events/${id}/registration`, "POST");
+    expect(await standing(waiter, id)).toBe("waitlisted");
+
+    const changed = await patch(id, {
+      capacity: 2,
+      pricePoints: 200,
+      title: "Wine evening, moved",
+      startsAt: hours(50),
+      endsAt: hours(53),
+    });
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toMatchObject({ registeredCount: 2, waitlistedCount: 0, pricePoints: 200 });
+    expect(await standing(waiter, id)).toBe("registered");
+    expect(await balance(waiter)).toBe(100);
+    expect(await told("event.promoted", id, waiter)).toEqual([
+      expect.objectContaining({ pricePoints: 200, balance: 100, title: "Wine evening, moved", startsAt: hours(50) }),
+    ]);
+    const list = (await (await staff(world, "manager", `/api/v1/events/${id}/registrations`)).json()) as {
+      registrations: { guest: { id: string }; paidPoints: number }[];
+    };
+    expect(list.registrations.find((r) => r.guest.id === waiter.id)?.paidPoints).toBe(200);
+  });
+
+  it("a raised level rule drops a waitlisted guest now below it (told why) and promotes the next one", async () => {
+    const levels = await test.db.withTenant(world.tenantId, (tx) => tx.level.findMany({ orderBy: { rank: "asc" } }));
+    const silver = levels[1]?.id;
+    const id = await publishedEvent({ capacity: 1 });
+    const [holder, bronze, member] = [await newGuest(), await newGuest(), await newGuest()];
+    const vip = await staff(world, "owner", `/api/v1/guests/${member.id}/manual-level`, {
+      method: "PUT",
+      body: JSON.stringify({ levelId: silver, until: hours(24 * 90), reason: "regular guest" }),
+    });
+    expect(vip.status).toBe(200);
+    for (const g of [holder, bronze, member]) await asGuest(g, `/api/v1/me/events/${id}/registration`, "POST");
+
+    expect((await patch(id, { capacity: 2, minLevelId: silver })).status).toBe(200);
+    expect(await standing(bronze, id)).toBe("cancelled");
+    expect(await standing(member, id)).toBe("registered");
+    expect(await told("event.waitlist_dropped", id, bronze)).toEqual([
+      expect.objectContaining({ reason: "level", minLevel: "Silver" }),
+    ]);
+    expect(await told("event.promoted", id, bronze)).toEqual([]);
+  });
+
+  it("a lowered level rule promotes a waitlisted guest the old rule would have kept out", async () => {
+    const levels = await test.db.withTenant(world.tenantId, (tx) => tx.level.findMany({ orderBy: { rank: "asc" } }));
+    const silver = levels[1]?.id;
+    const id = await publishedEvent({ capacity: 1 });
+    const [holder, bronze] = [await newGuest(), await newGuest()];
+    await asGuest(holder, `/api/v1/me/events/${id}/registration`, "POST");
+    await asGuest(bronze, `/api/v1/me/events/${id}/registration`, "POST");
+    // The rule goes up (nobody is promoted: no place frees up), then down again with a new place.
+    expect((await patch(id, { minLevelId: silver })).status).toBe(200);
+    expect(await standing(bronze, id)).toBe("waitlisted");
+    expect((await patch(id, { capacity: 2, minLevelId: null })).status).toBe(200);
+    expect(await standing(bronze, id)).toBe("registered");
+    expect(await told("event.waitlist_dropped", id, bronze)).toEqual([]);
+  });
+
+  it("a cancellation promotes only a guest who still meets the level rule", async () => {
+    const levels = await test.db.withTenant(world.tenantId, (tx) => tx.level.findMany({ orderBy: { rank: "asc" } }));
+    const silver = levels[1]?.id;
+    const id = await publishedEvent({ capacity: 1 });
+    const [holder, bronze] = [await newGuest(), await newGuest()];
+    await asGuest(holder, `/api/v1/me/events/${id}/registration`, "POST");
+    await asGuest(bronze, `/api/v1/me/events/${id}/registration`, "POST");
+    expect((await patch(id, { minLevelId: silver })).status).toBe(200);
+    await asGuest(holder, `/api/v1/me/events/${id}/registration`, "DELETE");
+    expect(await standing(bronze, id)).toBe("cancelled");
+    expect(await told("event.waitlist_dropped", id, bronze)).toEqual([
+      expect.objectContaining({ reason: "level", minLevel: "Silver" }),
+    ]);
+  });
+});
+
 describe("check-in", () => {
   it("marks a registered guest attended and credits the bonus once; an unregistered guest is refused", async () => {
     const id = await publishedEvent({ startsAt: hours(2), endsAt: hours(5), attendanceBonusPoints: 50 });

@@ -67,7 +67,15 @@ export const notificationEventSchema = z.discriminatedUnion("type", [
     type: z.literal("event.cancelled_by_restaurant"),
     payload: z.object({ ...eventFacts, reason: z.string(), returnedPoints: points }),
   }),
-  z.object({ type: z.literal("event.waitlist_dropped"), payload: z.object(eventFacts) }),
+  z.object({
+    type: z.literal("event.waitlist_dropped"),
+    // reason: "points" (not enough to pay; older events name none) or "level" (below minLevel now)
+    payload: z.object({
+      ...eventFacts,
+      reason: z.enum(["points", "level"]).nullish(),
+      minLevel: z.string().nullish(),
+    }),
+  }),
   z.object({
     type: z.literal("event.reminder"),
     payload: z.object({ ...eventFacts, kind: z.enum(["day", "hour"]) }),
@@ -198,7 +206,9 @@ function eventText(event: EventNotification, { t, locale, tenant, restaurant }: 
       return [head, returned].filter(Boolean).join("\n");
     }
     case "event.waitlist_dropped":
-      return t("notify-event-dropped", { ...facts, count: pricePoints });
+      return event.payload.reason === "level"
+        ? t("notify-event-dropped-level", { ...facts, level: escapeHtml(event.payload.minLevel ?? "?") })
+        : t("notify-event-dropped", { ...facts, count: pricePoints });
     case "event.reminder":
       return t(event.payload.kind === "day" ? "notify-event-reminder-day" : "notify-event-reminder-hour", facts);
     case "event.rescheduled": {

@@ -72,10 +72,12 @@ export async function updateEvent(
         at,
       ],
     );
+    // The event as it is now: the notices and any promotion below name its new title, time and
+    // price, and promotion judges the waitlist by its new level rule.
+    const current = await lockEvent(client, eventId);
     const timeChanged = shape.startsAt.getTime() !== event.starts_at.getTime();
     const placeChanged = shape.restaurantId !== event.restaurant_id;
     if (event.status === "published" && (timeChanged || placeChanged)) {
-      const after = await lockEvent(client, eventId);
       // Before any promotion below: a guest moved up from the waitlist hears of the new time in the
       // promotion's own message as well.
       await client.query(
@@ -88,7 +90,7 @@ export async function updateEvent(
         [
           eventId,
           JSON.stringify({
-            ...eventFacts(after),
+            ...eventFacts(current),
             previousStartsAt: event.starts_at.toISOString(),
             timeChanged,
             placeChanged,
@@ -99,7 +101,7 @@ export async function updateEvent(
       );
     }
     if (shape.capacity > event.capacity) {
-      await promoteWaitlisted(client, deps, tenantId, { ...event, capacity: shape.capacity }, actor, at);
+      await promoteWaitlisted(client, deps, tenantId, current, actor, at);
     }
     const after = await readEvent(client, eventId);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
