@@ -173,7 +173,11 @@ describe("creating an event", () => {
 
 describe("running an event", () => {
   it("publishes after a confirmation, lists the guests and the waitlist, and checks a guest in with the bonus", async () => {
+    // Two hours from now, within the check-in window (it opens 12 hours before the start).
+    const startsAt = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 2 * 3_600_000).toISOString();
     const id = await draftEvent({
+      startsAt,
+      endsAt: new Date(Date.parse(startsAt) + 3 * 3_600_000).toISOString(),
       title: "Chef's dinner",
       restaurantId: world.restaurantId,
       capacity: 1,
@@ -197,7 +201,7 @@ describe("running an event", () => {
     await open("#/events");
     const list = await screen.findByRole("table", { name: "Events" });
     const row = within(list).getByText("Chef's dinner").closest("tr") as HTMLElement;
-    expect(row.textContent).toContain("19:00");
+    expect(row.textContent).toContain(isoToZonedInput(startsAt, "Europe/Moscow").slice(11, 16));
     expect(await within(row).findByText("Main hall")).toBeTruthy();
     expect(row.textContent).toContain("1 of 1");
     expect(within(row).getByText("Published")).toBeTruthy();
