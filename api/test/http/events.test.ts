@@ -120,6 +120,27 @@ describe("staff manage events", () => {
     expect(audit.map((row) => row.action)).toEqual(["event.created", "event.published"]);
   });
 
+  it("refuses to move a published event's start into the past (422 on startsAt), and changes nothing", async () => {
+    const startsAt = hours(3);
+    const id = await publishedEvent({ startsAt, endsAt: hours(6) });
+    const patch = (body: Record<string, unknown>) =>
+      staff(world, "manager", `/api/v1/events/${id}`, { method: "PATCH", body: JSON.stringify(body) });
+    const refused = await patch({ startsAt: hours(-1), endsAt: hours(2) });
+    expect(refused.status).toBe(422);
+    const problem = (await refused.json()) as { errors: { path: string; message: string }[] };
+    expect(problem.errors).toEqual([{ path: "startsAt", message: "must be in the future for a published event" }]);
+    const detail = (await (await staff(world, "manager", `/api/v1/events/${id}`)).json()) as { startsAt: string };
+    expect(detail.startsAt).toBe(startsAt);
+    // Once it has begun, other fields may still change (the start is sent unchanged, as a form might).
+    const start = clock.now;
+    clock.now = new Date(start.getTime() + 4 * 3_600_000);
+    try {
+      expect((await patch({ title: "Wine evening (running late)", startsAt })).status).toBe(200);
+    } finally {
+      clock.now = start;
+    }
+  });
+
   it("keeps another tenant's staff and guests away from the event", async () => {
     const id = await publishedEvent();
     expect((await staff(other, "owner", `/api/v1/events/${id}`)).status).toBe(404);

@@ -46,7 +46,11 @@ export async function updateEvent(
             ? null
             : new Date(input.registrationDeadline),
     };
-    await validateEvent(client, shape, event.registered_count, scope);
+    const timeChanged = shape.startsAt.getTime() !== event.starts_at.getTime();
+    const placeChanged = shape.restaurantId !== event.restaurant_id;
+    // Guests have registered for a published event: its start may move, but not into the past.
+    const startAfter = event.status === "published" && timeChanged ? at : null;
+    await validateEvent(client, shape, event.registered_count, scope, startAfter);
     const before = await readEvent(client, eventId);
     await client.query(
       `UPDATE events
@@ -75,8 +79,6 @@ export async function updateEvent(
     // The event as it is now: the notices and any promotion below name its new title, time and
     // price, and promotion judges the waitlist by its new level rule.
     const current = await lockEvent(client, eventId);
-    const timeChanged = shape.startsAt.getTime() !== event.starts_at.getTime();
-    const placeChanged = shape.restaurantId !== event.restaurant_id;
     if (event.status === "published" && (timeChanged || placeChanged)) {
       // Before any promotion below: a guest moved up from the waitlist hears of the new time in the
       // promotion's own message as well.

@@ -205,6 +205,7 @@ const en = {
       coverType: "Choose a JPEG, PNG or WebP image",
       coverSize: "The image is larger than 2 MB",
       endsAt: "Must be after the start",
+      startsPast: "Guests have registered: the new start must be in the future",
       deadline: "Must not be after the start",
       capacityBelow: (n: number) => `${n} ${n === 1 ? "guest is" : "guests are"} registered already: at least ${n}`,
       level: "This level no longer exists",
@@ -926,6 +927,7 @@ const ru: Messages = {
       coverType: "Выберите изображение JPEG, PNG или WebP",
       coverSize: "Изображение больше 2 МБ",
       endsAt: "Должно быть позже начала",
+      startsPast: "Гости уже записаны: новое начало должно быть в будущем",
       deadline: "Не позже начала",
       capacityBelow: (n) =>
         `Уже ${plural(n, "записался", "записались", "записались")} ${n} ${plural(n, "гость", "гостя", "гостей")}: не меньше ${n}`,
