@@ -179,6 +179,67 @@ describe("staff manage events", () => {
     ).toBe(304);
     expect((await test.app.request(`/api/v1/events/${id}/cover?tenant=${other.slug}`)).status).toBe(404);
   });
+
+  it("keeps a draft's cover from the public address, shows it to staff, and serves it once published", async () => {
+    const created = await staff(world, "manager", "/api/v1/events", {
+      ...json({ title: "Secret menu", startsAt: hours(48), endsAt: hours(51), capacity: 10 }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 4, 5, 6]);
+    const put = await staff(world, "manager", `/api/v1/events/${id}/cover`, {
+      method: "PUT",
+      body: png,
+      headers: { "Content-Type": "image/png" },
+    });
+    expect(put.status).toBe(200);
+    const publicCover = () => test.app.request(`/api/v1/events/${id}/cover?tenant=${world.slug}`);
+    const hidden = await publicCover();
+    expect(hidden.status).toBe(404);
+    expect(await hidden.json()).toMatchObject({ detail: "This event has no cover." });
+
+    // Staff, signed in, see it (a cashier too: events.read), never cached by a shared cache.
+    const preview = await staff(world, "cashier", `/api/v1/events/${id}/cover/preview`);
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get("content-type")).toBe("image/png");
+    expect(preview.headers.get("cache-control")).toBe("private, no-cache");
+    expect(new Uint8Array(await preview.arrayBuffer())).toEqual(png);
+    const etag = preview.headers.get("etag") ?? "";
+    const again = await staff(world, "cashier", `/api/v1/events/${id}/cover/preview`, {
+      headers: { "If-None-Match": etag },
+    });
+    expect(again.status).toBe(304);
+    expect((await test.app.request(`/api/v1/events/${id}/cover/preview`)).status).toBe(401);
+    expect((await staff(other, "owner", `/api/v1/events/${id}/cover/preview`)).status).toBe(404);
+
+    expect((await staff(world, "manager", `/api/v1/events/${id}/publish`, { method: "POST" })).status).toBe(200);
+    expect((await publicCover()).status).toBe(200);
+    const cancelled = await staff(world, "manager", `/api/v1/events/${id}/cancel`, { ...json({ reason: "Rain" }) });
+    expect(cancelled.status).toBe(200);
+    // A cancelled event's page still tells its guests why it is gone, with its cover.
+    expect((await publicCover()).status).toBe(200);
+  });
+
+  it("refuses a cover over 2 MB with 413, and keeps the one stored", async () => {
+    const id = await publishedEvent();
+    const png = (size: number) => {
+      const bytes = new Uint8Array(size);
+      bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      return bytes;
+    };
+    const upload = (bytes: Uint8Array) =>
+      staff(world, "manager", `/api/v1/events/${id}/cover`, {
+        method: "PUT",
+        body: bytes,
+        headers: { "Content-Type": "image/png", "Content-Length": String(bytes.length) },
+      });
+    expect((await upload(png(2 * 1024 * 1024))).status).toBe(200);
+    const tooBig = await upload(png(2 * 1024 * 1024 + 1));
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers.get("content-type")).toContain("application/problem+json");
+    expect(await tooBig.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE", detail: "A cover may be at most 2 MB." });
+    const kept = await test.app.request(`/api/v1/events/${id}/cover?tenant=${world.slug}`);
+    expect((await kept.arrayBuffer()).byteLength).toBe(2 * 1024 * 1024);
+  });
 });
 
 describe("guests register", () => {

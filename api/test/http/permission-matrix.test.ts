@@ -37,6 +37,7 @@ const routes: Record<string, Permission> = {
   "GET /api/v1/events/{eventId}/registrations": "events.read",
   "POST /api/v1/events/{eventId}/check-in": "events.checkIn",
   "PUT /api/v1/events/{eventId}/cover": "events.manage",
+  "GET /api/v1/events/{eventId}/cover/preview": "events.read",
   "GET /api/v1/guests": "guests.list",
   "GET /api/v1/guests/export.csv": "guests.export",
   "GET /api/v1/guests/{guestId}": "guests.read",
