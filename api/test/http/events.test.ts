@@ -285,6 +285,45 @@ describe("guests register", () => {
     );
   }, 60_000);
 
+  it("never oversells a paid event: 50 guests paying at once for 10 places, exactly 10 pay and 40 wait unpaid", async () => {
+    const id = await publishedEvent({ capacity: 10, pricePoints: 100 });
+    const guests = await Promise.all(Array.from({ length: 50 }, () => newGuest()));
+    for (const g of guests) await givePoints(g.id, 150);
+    const answers = await Promise.all(guests.map((g) => asGuest(g, `/api/v1/me/events/${id}/registration`, "POST")));
+    expect(answers.map((answer) => answer.status)).toEqual(guests.map(() => 200));
+    const statuses = await Promise.all(
+      answers.map(async (a) => ((await a.json()) as { my: { status: string } }).my.status),
+    );
+    expect(statuses.filter((status) => status === "registered")).toHaveLength(10);
+    expect(statuses.filter((status) => status === "waitlisted")).toHaveLength(40);
+    const detail = (await (await staff(world, "manager", `/api/v1/events/${id}`)).json()) as Record<string, number>;
+    expect(detail).toMatchObject({ registeredCount: 10, waitlistedCount: 40, placesLeft: 0 });
+
+    const ids = guests.map((g) => g.id);
+    const [stored, ledger, lots] = await test.db.withTenant(world.tenantId, async (tx) => [
+      await tx.guest.findMany({ where: { id: { in: ids } }, select: { id: true, balance: true } }),
+      await tx.ledgerEntry.groupBy({ by: ["guestId"], where: { guestId: { in: ids } }, _sum: { points: true } }),
+      await tx.pointLot.groupBy({ by: ["guestId"], where: { guestId: { in: ids } }, _sum: { remainingPoints: true } }),
+    ]);
+    const byGuest = <T extends { guestId: string }>(rows: T[], value: (row: T) => number | null | undefined) =>
+      new Map(rows.map((row) => [row.guestId, value(row) ?? 0]));
+    const ledgerSums = byGuest(ledger, (row) => row._sum.points);
+    const lotSums = byGuest(lots, (row) => row._sum.remainingPoints);
+    for (const guest of stored) {
+      expect(ledgerSums.get(guest.id), guest.id).toBe(guest.balance);
+      expect(lotSums.get(guest.id), guest.id).toBe(guest.balance);
+    }
+    const balanceOf = new Map(stored.map((guest) => [guest.id, guest.balance]));
+    guests.forEach((g, index) => {
+      expect(balanceOf.get(g.id), g.id).toBe(statuses[index] === "registered" ? 50 : 150);
+    });
+    const list = (await (await staff(world, "manager", `/api/v1/events/${id}/registrations`)).json()) as {
+      registrations: { status: string; paidPoints: number }[];
+    };
+    expect(list.registrations.filter((r) => r.paidPoints === 100)).toHaveLength(10);
+    expect(list.registrations.filter((r) => r.status === "waitlisted").every((r) => r.paidPoints === 0)).toBe(true);
+  }, 60_000);
+
   it("enforces the minimum level and the deadline, with messages that say why", async () => {
     const levels = await test.db.withTenant(world.tenantId, (tx) => tx.level.findMany({ orderBy: { rank: "asc" } }));
     const silver = levels[1]?.id;
