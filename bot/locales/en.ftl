@@ -267,6 +267,7 @@ error-event-closed = This event is over.
 error-event-checked-in = Guests have already been checked in at this event, so it cannot be cancelled; finish it instead.
 error-event-deadline = Registration for this event has closed.
 error-event-started = The event has begun; the registration can no longer be cancelled.
+error-registration-checked-in = You have been checked in at this event; the registration can no longer be cancelled.
 error-event-level = This event is for guests of level { $level } and above.
 error-event-not-enough-points = Not enough points: the event costs { $price }, you have { $available }.
 error-event-scope = This event belongs to a restaurant you do not work for.
@@ -281,6 +282,8 @@ error-broadcast-no-telegram = Your Telegram is not linked to the bot yet. Ask fo
 error-broadcast-test-blocked = Telegram says you have not started the bot (or blocked it). Open the bot, press Start, and try again.
 error-checkin-not-registered = { $name } is not registered for this event.
 error-checkin-waitlisted = { $name } is only on the waitlist for this event and has no place.
+error-checkin-not-open = Check-in for this event has not opened yet: it opens 12 hours before the start.
+error-checkin-closed = Check-in for this event is closed: it closes 24 hours after the end.
 notify-event-registered = ✅ You are registered for “{ $title }”: { $when }{ $where ->
     [none] {""}
    *[other] , { $where }
@@ -296,6 +299,7 @@ notify-event-cancelled = ❌ The restaurant has cancelled “{ $title }” ({ $w
   }). Reason: { $reason }
 notify-event-returned = The points you paid are back: { points }.
 notify-event-dropped = A place freed up at “{ $title }” ({ $when }), but you did not have enough points for it ({ points } needed), so you are no longer on the waitlist.
+notify-event-dropped-level = A place freed up at “{ $title }” ({ $when }), but the event is now for guests of level { $level } and above, so you are no longer on the waitlist.
 notify-event-reminder-day = ⏰ Tomorrow: “{ $title }”, { $when }{ $where ->
     [none] {""}
    *[other] , { $where }
@@ -304,3 +308,11 @@ notify-event-reminder-hour = ⏰ In an hour: “{ $title }”, { $when }{ $where
     [none] {""}
    *[other] , { $where }
   }. See you soon!
+notify-event-rescheduled = 🔁 “{ $title }” has been rescheduled: now { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  } (it was { $was }).
+notify-event-moved = 📍 “{ $title }” has a new place: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }.

@@ -271,6 +271,7 @@ error-event-closed = Это событие уже прошло.
 error-event-checked-in = На это событие уже отмечены гости, отменить его нельзя — завершите его.
 error-event-deadline = Запись на это событие уже закрыта.
 error-event-started = Событие уже началось, запись нельзя отменить.
+error-registration-checked-in = Вас уже отметили на этом событии, отменить запись нельзя.
 error-event-level = Это событие для гостей уровня «{ $level }» и выше.
 error-event-not-enough-points = Не хватает баллов: событие стоит { $price }, у вас { $available }.
 error-event-scope = Это событие ресторана, в котором вы не работаете.
@@ -285,6 +286,8 @@ error-broadcast-no-telegram = Ваш Telegram ещё не привязан к б
 error-broadcast-test-blocked = Telegram сообщает, что вы не запустили бота (или заблокировали его). Откройте бота, нажмите «Старт» и попробуйте снова.
 error-checkin-not-registered = { $name } не записан(а) на это событие.
 error-checkin-waitlisted = { $name } только в листе ожидания на это событие, места у гостя нет.
+error-checkin-not-open = Отмечать гостей на этом событии пока рано: отметка открывается за 12 часов до начала.
+error-checkin-closed = Отметка гостей на этом событии закрыта: она закрывается через 24 часа после окончания.
 notify-event-registered = ✅ Вы записаны на «{ $title }»: { $when }{ $where ->
     [none] {""}
    *[other] , { $where }
@@ -300,6 +303,7 @@ notify-event-cancelled = ❌ Ресторан отменил «{ $title }» ({ $
   }). Причина: { $reason }
 notify-event-returned = Баллы за запись вернулись: { points }.
 notify-event-dropped = На «{ $title }» ({ $when }) освободилось место, но для записи не хватило баллов (нужно { points }), поэтому вы больше не в листе ожидания.
+notify-event-dropped-level = На «{ $title }» ({ $when }) освободилось место, но теперь это событие для гостей уровня «{ $level }» и выше, поэтому вы больше не в листе ожидания.
 notify-event-reminder-day = ⏰ Завтра «{ $title }»: { $when }{ $where ->
     [none] {""}
    *[other] , { $where }
@@ -308,3 +312,11 @@ notify-event-reminder-hour = ⏰ Через час «{ $title }»: { $when }{ $w
     [none] {""}
    *[other] , { $where }
   }. До встречи!
+notify-event-rescheduled = 🔁 «{ $title }» переносится: теперь { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  } (было { $was }).
+notify-event-moved = 📍 У «{ $title }» новое место: { $when }{ $where ->
+    [none] {""}
+   *[other] , { $where }
+  }.

@@ -158,6 +158,28 @@ describe("check-in at the door", () => {
     expect(await cashier.text()).toBe("Отметка гостей закончена.");
   });
 
+  it("says politely when the door is not open yet: 12 hours before the start", async () => {
+    const party = await publishedEvent("Ночная вечеринка", new Date(NOON.getTime() + 11 * HOUR + 30 * 60_000));
+    const gleb = await guest("Глеб");
+    await register(party.id, gleb.id);
+    world.clock.now = new Date(NOON.getTime() - 3 * HOUR); // 09:00 in Moscow, 14.5 hours before
+    try {
+      cashier.send("/checkin");
+      const question = await cashier.reply();
+      const option = buttons(question).find((button) => button.text === "23:30 · Ночная вечеринка");
+      cashier.press(question, option?.data ?? "");
+      expect(await cashier.text()).toMatch(/^«Ночная вечеринка»: код гостя/);
+      cashier.send(gleb.phone);
+      expect(await cashier.text()).toBe(
+        "Отмечать гостей на этом событии пока рано: отметка открывается за 12 часов до начала.",
+      );
+      cashier.send("/cancel");
+      expect(await cashier.text()).toBe("Отметка гостей закончена.");
+    } finally {
+      world.clock.now = NOON;
+    }
+  });
+
   it("is for staff only", async () => {
     const stranger = new Chat(world, tenant, telegramUser("Гость"));
     stranger.send("/checkin");

@@ -12,6 +12,7 @@ import {
   registerForEvent,
   sendEventReminders,
   setGuestNotifications,
+  updateEvent,
 } from "@maxl/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translator } from "../src/i18n.ts";
@@ -193,6 +194,54 @@ describe("event notifications", () => {
     expect(delivered(quiet.chatId)).toEqual([]);
   });
 
+  it("tells registered and waitlisted guests once when the event moves, in their language, unless notifications are off", async () => {
+    const event = await publishedEvent("Джазовый вечер", { capacity: 1, pricePoints: 0, restaurant: false });
+    const rita = await guest("Рита", 100);
+    const sam = await guest("Sam", 100, "en");
+    const mute = await guest("Тимур", 100);
+    await setGuestNotifications(world.engine, tenant.id, mute.guestId, false);
+    for (const { guestId } of [rita, sam, mute]) {
+      await registerForEvent(world.engine, {
+        tenantId: tenant.id,
+        guestId,
+        eventId: event.id,
+        idempotencyKey: key(guestId),
+      });
+    }
+    await notifyEvents();
+    const change = (input: Parameters<typeof updateEvent>[1]["input"]) =>
+      updateEvent(world.engine, { tenantId: tenant.id, actor: manager(), eventId: event.id, input });
+
+    await change({
+      startsAt: new Date(STARTS.getTime() + 2 * HOUR).toISOString(),
+      endsAt: new Date(STARTS.getTime() + 5 * HOUR).toISOString(),
+    });
+    expect((await notifyEvents()).sort()).toEqual([
+      "event.rescheduled: sent",
+      "event.rescheduled: sent",
+      "event.rescheduled: skipped-disabled",
+    ]);
+    // Rita holds the place (told so when she registered); Sam waits in line.
+    expect(delivered(rita.chatId)).toEqual([
+      "✅ Вы записаны на «Джазовый вечер»: 6 дек., 19:00.",
+      "🔁 «Джазовый вечер» переносится: теперь 6 дек., 21:00 (было 6 дек., 19:00).",
+    ]);
+    expect(delivered(sam.chatId)).toEqual([
+      "🔁 “Джазовый вечер” has been rescheduled: now 6 Dec, 21:00 (it was 6 Dec, 19:00).",
+    ]);
+    expect(delivered(mute.chatId)).toEqual([]);
+
+    // A new title is not news; a new place is.
+    await change({ title: "Джаз у камина" });
+    expect(await notifyEvents()).toEqual([]);
+    await change({ restaurantId: tenant.restaurantId });
+    expect((await notifyEvents()).filter((outcome) => outcome.endsWith(": sent"))).toHaveLength(2);
+    expect(delivered(rita.chatId).at(-1)).toBe("📍 У «Джаз у камина» новое место: 6 дек., 21:00, Зал на Тверской.");
+    // Handing the same outbox events over again sends nothing twice.
+    seen = 0n;
+    expect((await notifyEvents()).filter((outcome) => outcome.endsWith(": sent"))).toEqual([]);
+  });
+
   it("renders every event type in both languages", () => {
     const payload = {
       guestId: "g",
@@ -221,6 +270,13 @@ describe("event notifications", () => {
     expect(renderNotification({ type: "event.waitlist_dropped", payload }, en)?.text).toBe(
       "A place freed up at “Jazz &amp; &lt;wine&gt;” (6 Dec, 19:00), but you did not have enough points for it (200 points needed), so you are no longer on the waitlist.",
     );
+    const belowLevel = { ...payload, reason: "level" as const, minLevel: "Gold <VIP>" };
+    expect(renderNotification({ type: "event.waitlist_dropped", payload: belowLevel }, en)?.text).toBe(
+      "A place freed up at “Jazz &amp; &lt;wine&gt;” (6 Dec, 19:00), but the event is now for guests of level Gold &lt;VIP&gt; and above, so you are no longer on the waitlist.",
+    );
+    expect(renderNotification({ type: "event.waitlist_dropped", payload: belowLevel }, context("ru"))?.text).toBe(
+      "На «Jazz &amp; &lt;wine&gt;» (6 дек., 19:00) освободилось место, но теперь это событие для гостей уровня «Gold &lt;VIP&gt;» и выше, поэтому вы больше не в листе ожидания.",
+    );
     expect(
       renderNotification(
         { type: "event.cancelled_by_restaurant", payload: { ...payload, reason: "Flood", returnedPoints: 0 } },
@@ -230,6 +286,16 @@ describe("event notifications", () => {
     expect(renderNotification({ type: "event.reminder", payload: { ...payload, kind: "hour" } }, en)?.text).toBe(
       "⏰ In an hour: “Jazz &amp; &lt;wine&gt;”, 6 Dec, 19:00, Bar. See you soon!",
     );
+    const moved = { ...payload, previousStartsAt: "2026-12-05T16:00:00.000Z", timeChanged: true, placeChanged: false };
+    expect(renderNotification({ type: "event.rescheduled", payload: moved }, en)?.text).toBe(
+      "🔁 “Jazz &amp; &lt;wine&gt;” has been rescheduled: now 6 Dec, 19:00, Bar (it was 5 Dec, 19:00).",
+    );
+    expect(
+      renderNotification(
+        { type: "event.rescheduled", payload: { ...moved, timeChanged: false, placeChanged: true } },
+        context("ru"),
+      )?.text,
+    ).toBe("📍 У «Jazz &amp; &lt;wine&gt;» новое место: 6 дек., 19:00, Bar.");
     // A free registration says nothing about points.
     expect(
       renderNotification(

@@ -2,7 +2,7 @@
 // an event's card, registering (with the confirmation a paid event asks, and a double tap that
 // pays once), the waitlist when it is full, the refusals (points, level), cancelling with the
 // points returned, and the empty list of a business without events.
-import { accruePoints, createEvent, publishEvent, registerForEvent } from "@maxl/api";
+import { accruePoints, checkInGuest, createEvent, publishEvent, registerForEvent } from "@maxl/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BotRegistry } from "../src/registry.ts";
 import {
@@ -38,15 +38,16 @@ afterAll(async () => {
 const DAY = 86_400_000;
 const manager = () => ({ source: "admin" as const, staffId: tenant.staff.manager, role: "manager" as const });
 
-/** A published event three days from now, in the tenant's restaurant. */
+/** A published event three days from now (unless said), in the tenant's restaurant. */
 async function publishedEvent(fields: {
   title: string;
   capacity?: number;
   pricePoints?: number;
   minLevelId?: string | null;
   description?: string;
+  startsAt?: Date;
 }) {
-  const startsAt = new Date(Date.now() + 3 * DAY);
+  const startsAt = fields.startsAt ?? new Date(Date.now() + 3 * DAY);
   const created = await createEvent(world.engine, {
     tenantId: tenant.id,
     actor: manager(),
@@ -211,6 +212,31 @@ describe("the guest's events", () => {
     chat.press(card, `ev:r:${members.id}`);
     expect(await chat.text()).toBe("Это событие для гостей уровня «Серебро» и выше.");
     expect(await registrations(members.id, guestId)).toEqual([]);
+  });
+
+  it("a guest checked in at the door who taps an old Cancel button is told why not, and keeps the place", async () => {
+    const event = await publishedEvent({ title: "Бранч", startsAt: new Date(Date.now() + 2 * 3600_000) });
+    const { chat, guestId } = await guest("Жанна");
+    await registerForEvent(world.engine, {
+      tenantId: tenant.id,
+      guestId,
+      eventId: event.id,
+      idempotencyKey: `brunch-${guestId}`,
+    });
+    const card = await openCard(chat, event.id);
+    expect(buttons(card)[0]).toEqual({ text: "❌ Отменить запись", data: `ev:c:${event.id}` });
+    chat.press(card, `ev:c:${event.id}`);
+    const sure = await chat.reply();
+    // Meanwhile the guest arrives and is checked in at the door.
+    await checkInGuest(world.engine, {
+      tenantId: tenant.id,
+      actor: { source: "cashier", staffId: tenant.staff.cashier, role: "cashier" },
+      eventId: event.id,
+      input: { guestId },
+    });
+    chat.press(sure, `ev:x:${event.id}`);
+    expect(await chat.text()).toBe("Вас уже отметили на этом событии, отменить запись нельзя.");
+    expect(await registrations(event.id, guestId)).toEqual([{ status: "registered" }]);
   });
 
   it("says there are no events yet, and never shows another business's", async () => {

@@ -1,7 +1,8 @@
-// The events schedule in the workers: the sweep queues each tenant with something due (a reminder
-// within a day, an event past its end) once per five-minute slot, and the tenant job it queues
-// sends the reminders through the outbox and finishes past events. The engine's own rules
-// (which reminder when, once each) are tested in api/test/http/events.test.ts.
+// The events schedule in the workers: the sweep queues each tenant with something due (the day
+// reminder of an event tomorrow in the tenant's zone, the hour reminder, an event past its end)
+// once per five-minute slot, and the tenant job it queues sends the reminders through the outbox
+// and finishes past events. The engine's own rules (which reminder when, once each) are tested in
+// api/test/http/events.test.ts.
 import { randomUUID } from "node:crypto";
 import { registerForEvent } from "@maxl/api";
 import type { Job } from "bullmq";
@@ -25,6 +26,8 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 const HOUR = 3_600_000;
+// 12:00 in Moscow, the tenants' time zone: a slot's start.
+const NOON = Date.parse("2026-12-05T09:00:00Z");
 
 /** A published event of the tenant, written as publishing leaves it. */
 async function publishedEvent(tenant: LoyaltyTenant, startsAt: Date, hours = 2): Promise<string> {
@@ -68,9 +71,14 @@ async function statusOf(tenant: LoyaltyTenant, eventId: string): Promise<string>
 
 describe("events schedule", () => {
   it("queues a tenant once per slot when a reminder is due or an event has ended, and never for drafts", async () => {
-    const slotStart = (Math.floor(Date.now() / EVENT_SCHEDULE_SLOT_MS) + 1) * EVENT_SCHEDULE_SLOT_MS;
+    const slotStart = NOON;
     const tomorrow = await createLoyaltyTenant(world.db, {});
     await publishedEvent(tomorrow, new Date(slotStart + 20 * HOUR));
+    // 21:00 today: no day reminder is due ("Tomorrow" would be wrong), and the hour one not yet.
+    const tonight = await createLoyaltyTenant(world.db, {});
+    await publishedEvent(tonight, new Date(slotStart + 9 * HOUR));
+    const soon = await createLoyaltyTenant(world.db, {});
+    await publishedEvent(soon, new Date(slotStart + HOUR / 2));
     const ended = await createLoyaltyTenant(world.db, {});
     await publishedEvent(ended, new Date(slotStart - 5 * HOUR));
     const later = await createLoyaltyTenant(world.db, {});
@@ -96,6 +104,8 @@ describe("events schedule", () => {
       await eventScheduleSweep.handle({}, deps);
 
       expect(await queued(tomorrow.id)).toEqual([`events.${tomorrow.id}.${slot}`]);
+      expect(await queued(soon.id)).toEqual([`events.${soon.id}.${slot}`]);
+      expect(await queued(tonight.id)).toEqual([]);
       expect(await queued(ended.id)).toEqual([`events.${ended.id}.${slot}`]);
       expect(await queued(later.id)).toEqual([]);
       expect(await queued(drafts.id)).toEqual([]);
@@ -113,9 +123,10 @@ describe("events schedule", () => {
 
   it("sends the day reminder to registered guests once and finishes an event that has ended", async () => {
     const tenant = await createLoyaltyTenant(world.db, {});
-    const now = Date.now();
-    const upcoming = await publishedEvent(tenant, new Date(now + 20 * HOUR));
-    const past = await publishedEvent(tenant, new Date(now - 3 * HOUR));
+    world.clock.now = new Date(NOON);
+    // 08:00 tomorrow in Moscow.
+    const upcoming = await publishedEvent(tenant, new Date(NOON + 20 * HOUR));
+    const past = await publishedEvent(tenant, new Date(NOON - 3 * HOUR));
     const guest = await tenant.newGuest();
     await registerForEvent(world.engine, {
       tenantId: tenant.id,
@@ -138,6 +149,7 @@ describe("events schedule", () => {
       expect(await statusOf(tenant, past)).toBe("finished");
       expect(await statusOf(tenant, upcoming)).toBe("published");
     } finally {
+      world.clock.now = null;
       await runtime.close();
     }
   });

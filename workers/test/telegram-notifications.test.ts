@@ -114,6 +114,7 @@ describe("telegram notifications in the workers", () => {
       "event.promoted",
       "event.registered",
       "event.reminder",
+      "event.rescheduled",
       "event.waitlist_dropped",
       "level.changed",
       "points.adjusted",

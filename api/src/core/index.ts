@@ -50,7 +50,12 @@ export { type GuestEventView, guestEvents, guestEventView } from "./events/guest
 export { listEvents } from "./events/list-events.ts";
 export { publishEvent } from "./events/publish-event.ts";
 export { type RegistrationOutcome, registerForEvent } from "./events/register-guest.ts";
-export { type ScheduleRun as EventScheduleRun, sendEventReminders } from "./events/send-reminders.ts";
+export {
+  type ScheduleRun as EventScheduleRun,
+  sendEventReminders,
+  startsTomorrowSql,
+} from "./events/send-reminders.ts";
+export { updateEvent } from "./events/update-event.ts";
 export { type GuestImportView, guestImportView } from "./guest-imports/import-views.ts";
 export {
   GUEST_IMPORT_QUEUED,

@@ -154,7 +154,9 @@ async function seedEvents(): Promise<void> {
     }
     return created.id;
   };
-  const hall = await event(restaurantA, "2026-10-01T16:00:00Z", "published");
+  // The Main hall's evening is the week's last (7 October), so g2, late, is checked in after
+  // midnight within the door's 24 hours after the end.
+  const hall = await event(restaurantA, "2026-10-07T16:00:00Z", "published");
   const terrace = await event(restaurantB, "2026-09-27T16:00:00Z", "published");
   const everywhere = await event(null, "2026-10-03T16:00:00Z", "published");
   await event(restaurantA, "2026-10-05T16:00:00Z", "cancelled");
@@ -173,7 +175,7 @@ async function seedEvents(): Promise<void> {
     await checkInGuest(engine, { tenantId, actor: cashier, eventId, input: { guestId } });
   };
   await checkIn(terrace, guests.g3, "2026-09-27T16:10:00Z");
-  await checkIn(hall, guests.g1, "2026-10-01T15:50:00Z");
+  await checkIn(hall, guests.g1, "2026-10-07T15:50:00Z");
   await checkIn(everywhere, guests.g4, "2026-10-03T16:05:00Z");
   await checkIn(hall, guests.g2, "2026-10-07T21:30:00Z");
 }

@@ -37,6 +37,7 @@ const routes: Record<string, Permission> = {
   "GET /api/v1/events/{eventId}/registrations": "events.read",
   "POST /api/v1/events/{eventId}/check-in": "events.checkIn",
   "PUT /api/v1/events/{eventId}/cover": "events.manage",
+  "GET /api/v1/events/{eventId}/cover/preview": "events.read",
   "GET /api/v1/broadcasts": "broadcasts.read",
   "POST /api/v1/broadcasts": "broadcasts.manage",
   "GET /api/v1/broadcasts/allowance": "broadcasts.read",

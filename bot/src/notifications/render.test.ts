@@ -154,13 +154,14 @@ describe("notification texts", () => {
     for (const event of silent) expect(render("ru", event)).toBeNull();
   });
 
-  it("knows the twelve event types and refuses a payload without what its text needs", () => {
+  it("knows the thirteen event types and refuses a payload without what its text needs", () => {
     expect([...notificationTypes].sort()).toEqual([
       "check.refunded",
       "event.cancelled_by_restaurant",
       "event.promoted",
       "event.registered",
       "event.reminder",
+      "event.rescheduled",
       "event.waitlist_dropped",
       "level.changed",
       "points.adjusted",

@@ -67,10 +67,28 @@ export const notificationEventSchema = z.discriminatedUnion("type", [
     type: z.literal("event.cancelled_by_restaurant"),
     payload: z.object({ ...eventFacts, reason: z.string(), returnedPoints: points }),
   }),
-  z.object({ type: z.literal("event.waitlist_dropped"), payload: z.object(eventFacts) }),
+  z.object({
+    type: z.literal("event.waitlist_dropped"),
+    // reason: "points" (not enough to pay; older events name none) or "level" (below minLevel now)
+    payload: z.object({
+      ...eventFacts,
+      reason: z.enum(["points", "level"]).nullish(),
+      minLevel: z.string().nullish(),
+    }),
+  }),
   z.object({
     type: z.literal("event.reminder"),
     payload: z.object({ ...eventFacts, kind: z.enum(["day", "hour"]) }),
+  }),
+  // Staff moved a published event's start or restaurant; startsAt is the new start.
+  z.object({
+    type: z.literal("event.rescheduled"),
+    payload: z.object({
+      ...eventFacts,
+      previousStartsAt: z.iso.datetime({ offset: true }),
+      timeChanged: z.boolean(),
+      placeChanged: z.boolean(),
+    }),
   }),
 ]);
 
@@ -154,6 +172,7 @@ export function renderNotification(event: NotificationEvent, context: RenderCont
     case "event.cancelled_by_restaurant":
     case "event.waitlist_dropped":
     case "event.reminder":
+    case "event.rescheduled":
       return html(eventText(event, context));
   }
 }
@@ -187,9 +206,18 @@ function eventText(event: EventNotification, { t, locale, tenant, restaurant }: 
       return [head, returned].filter(Boolean).join("\n");
     }
     case "event.waitlist_dropped":
-      return t("notify-event-dropped", { ...facts, count: pricePoints });
+      return event.payload.reason === "level"
+        ? t("notify-event-dropped-level", { ...facts, level: escapeHtml(event.payload.minLevel ?? "?") })
+        : t("notify-event-dropped", { ...facts, count: pricePoints });
     case "event.reminder":
       return t(event.payload.kind === "day" ? "notify-event-reminder-day" : "notify-event-reminder-hour", facts);
+    case "event.rescheduled": {
+      // The place is read when sending, so it is the new one either way.
+      const { timeChanged, previousStartsAt } = event.payload;
+      return timeChanged
+        ? t("notify-event-rescheduled", { ...facts, was: dayAndTime(previousStartsAt, tenant, locale) })
+        : t("notify-event-moved", facts);
+    }
   }
 }
 

@@ -205,6 +205,8 @@ const en = {
       "error-event-finished": "This event is over.",
       "error-event-deadline": "Registration for this event has closed.",
       "error-event-started": "The event has begun; the registration can no longer be cancelled.",
+      "error-registration-checked-in":
+        "You have been checked in at this event; the registration can no longer be cancelled.",
     } as Record<string, string>,
   },
   crashed: "Something broke on this screen.",
@@ -412,6 +414,7 @@ const ru: Messages = {
       "error-event-finished": "Это событие уже прошло.",
       "error-event-deadline": "Запись на это событие уже закрыта.",
       "error-event-started": "Событие уже началось, запись нельзя отменить.",
+      "error-registration-checked-in": "Вас уже отметили на этом событии, отменить запись нельзя.",
     },
   },
   crashed: "На этом экране что-то сломалось.",

@@ -1,9 +1,10 @@
 // Restaurant events' schedule (api/src/core/events/send-reminders.ts): every five minutes, one job
-// per tenant that has a published event starting within a day with a reminder not yet sent, or
-// one whose end has passed. The tenant job sends the day and hour reminders and finishes past
+// per tenant that has a reminder due and not yet sent (the hour one within the hour; the day one
+// within a day, for an event that is tomorrow in the tenant's time zone), or a published event
+// whose end has passed. The tenant job sends the day and hour reminders and finishes past
 // events; its marks make a repeated or racing run send nothing twice. The job id names the slot,
 // so a retried sweep queues a tenant once.
-import { type EventScheduleRun, sendEventReminders } from "@maxl/api";
+import { type EventScheduleRun, sendEventReminders, startsTomorrowSql } from "@maxl/api";
 import { z } from "zod";
 import { queueNames } from "../queues.ts";
 import { defineJob } from "./definition.ts";
@@ -28,11 +29,14 @@ export const eventScheduleSweep = defineJob({
     const at = engine.clock();
     const slot = Math.floor(at.getTime() / EVENT_SCHEDULE_SLOT_MS);
     const { rows } = await platformDb.pool.query<{ tenant_id: string }>(
-      `SELECT DISTINCT tenant_id FROM events
-        WHERE status = 'published'
-          AND (ends_at <= $1
-               OR (starts_at > $1 AND starts_at <= $1::timestamptz + interval '24 hours'
-                   AND (day_reminder_sent_at IS NULL OR hour_reminder_sent_at IS NULL)))`,
+      `SELECT DISTINCT e.tenant_id FROM events e
+         JOIN tenants t ON t.id = e.tenant_id
+        WHERE e.status = 'published'
+          AND (e.ends_at <= $1
+               OR (e.starts_at > $1
+                   AND ((e.hour_reminder_sent_at IS NULL AND e.starts_at <= $1::timestamptz + interval '1 hour')
+                        OR (e.day_reminder_sent_at IS NULL AND e.starts_at <= $1::timestamptz + interval '24 hours'
+                            AND ${startsTomorrowSql("t.time_zone")}))))`,
       [at],
     );
     await enqueueMany(

@@ -57,7 +57,7 @@ export const permissionMatrix = {
   "audit.read": admins,
   /** the subscription, plans, usage against the plan's limits, and the payment history */
   "billing.read": admins,
-  /** restaurant events and their registrations (a cashier checks guests in from the list) */
+  /** restaurant events, their registrations and covers, drafts' too (a cashier checks guests in from the list) */
   "events.read": everyone,
   /** create, change, publish, cancel and finish events, upload covers */
   "events.manage": managers,

@@ -1,6 +1,8 @@
-// Cancel by the guest: until the event begins. The points paid go back to exactly the lots they
-// came from, and the freed place goes to the waitlist in the same transaction. Cancelling again
-// (or without a registration) answers with the event as it is.
+// Cancel by the guest: until the event begins, and not once checked in at the door (the guest has
+// had the event; the registration's CHECK forbids a cancelled place with an attendance mark). The
+// points paid go back to exactly the lots they came from, and the freed place goes to the
+// waitlist in the same transaction. Cancelling again (or without a registration) answers with
+// the event as it is.
 import { ServiceError } from "@maxl/shared";
 import type { EngineDeps } from "../context.ts";
 import { returnEventPaymentIn } from "../loyalty/event-points.ts";
@@ -16,20 +18,30 @@ export async function cancelRegistration(deps: EngineDeps, call: GuestCall): Pro
   await deps.db.withTenantClient(tenantId, async (client) => {
     const event = await lockEvent(client, eventId);
     if (event.status === "draft") throw noSuchEvent();
-    const { rows } = await client.query<{ id: string; status: string; payment_operation_id: string | null }>(
-      `SELECT id, status, payment_operation_id FROM event_registrations
+    const { rows } = await client.query<{
+      id: string;
+      status: string;
+      payment_operation_id: string | null;
+      checked_in_at: Date | null;
+    }>(
+      `SELECT id, status, payment_operation_id, checked_in_at FROM event_registrations
         WHERE tenant_id = app_current_tenant() AND event_id = $1 AND guest_id = $2 FOR UPDATE`,
       [eventId, guestId],
     );
     const registration = rows[0];
     if (!registration || registration.status === "cancelled") return;
+    if (registration.checked_in_at) {
+      throw new ServiceError(
+        "CONFLICT",
+        "You have been checked in at this event; the registration can no longer be cancelled.",
+        { key: "error-registration-checked-in" },
+      );
+    }
     if (event.status !== "published" || event.starts_at <= at) {
       throw new ServiceError(
         "CONFLICT",
         "This event has begun or is over; the registration can no longer be cancelled.",
-        {
-          key: "error-event-started",
-        },
+        { key: "error-event-started" },
       );
     }
     let refundId: string | null = null;

@@ -1,15 +1,24 @@
 // Check-in at the door: the cashier identifies the guest as at the till (QR, code, phone) or
 // picks them from the list; a registered guest is marked attended and credited the attendance
-// bonus once (the engine's bonus verb, keyed by the registration). Checking a guest in again
-// gives the first answer. A guest without a place is refused with a clear message.
-import { ServiceError } from "@maxl/shared";
+// bonus in the same transaction (the engine's bonus verb, keyed by the registration). Checking a
+// guest in again gives the first answer, the bonus as it was credited then, even if staff have
+// changed the event's bonus since. A guest without a place is refused with a clear message.
+//
+// The door is open from 12 hours before the start (a morning's staff can check in the evening's
+// early guests; a guest of next week's event cannot be marked by mistake) until 24 hours after
+// the end (staff may mark attendance from the guest list the next day). Plain hours, not the
+// tenant's calendar day: a party starting at 00:30 has guests arriving at 23:45.
+import { type OperationResult, ServiceError } from "@maxl/shared";
 import type { EngineDeps } from "../context.ts";
 import { identifyGuest } from "../guests/identify-guest.ts";
-import { grantBonus } from "../loyalty/grant-bonus.ts";
+import { grantBonusIn } from "../loyalty/grant-bonus.ts";
 import { restaurantScope } from "../staff/restaurant-scope.ts";
 import type { StaffCall } from "./create-event.ts";
-import { assertEventInScope, noSuchEvent, writeEventAudit } from "./event-rows.ts";
+import { assertEventInScope, lockEvent, writeEventAudit } from "./event-rows.ts";
 import type { CheckInInput } from "./schemas.ts";
+
+export const CHECK_IN_OPENS_BEFORE_START_MS = 12 * 3_600_000;
+export const CHECK_IN_CLOSES_AFTER_END_MS = 24 * 3_600_000;
 
 export interface CheckInResult {
   registrationId: string;
@@ -29,15 +38,14 @@ export async function checkInGuest(
   const at = deps.clock();
   const scope = await restaurantScope(deps, { tenantId, staffId: actor.staffId, role: actor.role });
   const guestId = "guestId" in input ? input.guestId : (await identifyGuest(deps, tenantId, input)).id;
-  const marked = await deps.db.withTenantClient(tenantId, async (client) => {
-    const { rows: events } = await client.query<{ restaurant_id: string | null; status: string; bonus: number }>(
-      `SELECT restaurant_id, status, attendance_bonus_points AS bonus FROM events
-        WHERE tenant_id = app_current_tenant() AND id = $1`,
-      [eventId],
-    );
-    const event = events[0];
-    if (!event) throw noSuchEvent();
+  return deps.db.withTenantClient(tenantId, async (client) => {
+    // The event's lock first, as register and cancel take it (event, then the registration): a
+    // check-in racing the restaurant's cancellation waits for it, or makes it wait and refuse.
+    const event = await lockEvent(client, eventId);
     if (event.restaurant_id !== null) assertEventInScope(scope, event.restaurant_id);
+    if (event.status !== "published" && event.status !== "finished") {
+      throw new ServiceError("CONFLICT", `This event is ${event.status}.`, { key: `error-event-${event.status}` });
+    }
     const { rows: guests } = await client.query<{ first_name: string | null; last_name: string | null }>(
       "SELECT first_name, last_name FROM guests WHERE tenant_id = app_current_tenant() AND id = $1",
       [guestId],
@@ -66,38 +74,52 @@ export async function checkInGuest(
         vars: { name: name || "?" },
       });
     }
-    if (event.status !== "published" && event.status !== "finished") {
-      throw new ServiceError("CONFLICT", `This event is ${event.status}.`, { key: `error-event-${event.status}` });
+    const registrationId = row.id;
+    const bonusKey = `event-attend:${registrationId}`;
+    const answer = (checkedInAt: Date, bonus: OperationResult | null): CheckInResult => ({
+      registrationId,
+      eventId,
+      guest: { id: guestId, name },
+      checkedInAt: checkedInAt.toISOString(),
+      bonusPoints: bonus ? bonus.bonus : 0,
+      balance: bonus ? bonus.balance : null,
+    });
+    if (row.checked_in_at) {
+      // Already in: the bonus credited then (if any), whatever the event's bonus is now.
+      const { rows: stored } = await client.query<{ result: OperationResult }>(
+        "SELECT result FROM loyalty_operations WHERE tenant_id = app_current_tenant() AND idempotency_key = $1",
+        [bonusKey],
+      );
+      return { result: answer(row.checked_in_at, stored[0]?.result ?? null), replayed: true };
     }
-    if (row.checked_in_at) return { id: row.id, name, at: row.checked_in_at, bonus: event.bonus, first: false };
+    if (at.getTime() < event.starts_at.getTime() - CHECK_IN_OPENS_BEFORE_START_MS) {
+      throw new ServiceError("CONFLICT", "Check-in for this event opens 12 hours before it starts.", {
+        key: "error-checkin-not-open",
+        details: { opensAt: new Date(event.starts_at.getTime() - CHECK_IN_OPENS_BEFORE_START_MS).toISOString() },
+      });
+    }
+    if (at.getTime() > event.ends_at.getTime() + CHECK_IN_CLOSES_AFTER_END_MS) {
+      throw new ServiceError("CONFLICT", "Check-in for this event closed 24 hours after it ended.", {
+        key: "error-checkin-closed",
+        details: { closedAt: new Date(event.ends_at.getTime() + CHECK_IN_CLOSES_AFTER_END_MS).toISOString() },
+      });
+    }
     await client.query(
       `UPDATE event_registrations SET checked_in_at = $2, checked_in_by_staff_id = $3, updated_at = $2
         WHERE tenant_id = app_current_tenant() AND id = $1`,
-      [row.id, at, actor.staffId],
+      [registrationId, at, actor.staffId],
     );
-    await writeEventAudit(client, actor, at, "event.checked_in", eventId, { guestId, registrationId: row.id });
-    return { id: row.id, name, at, bonus: event.bonus, first: true };
+    await writeEventAudit(client, actor, at, "event.checked_in", eventId, { guestId, registrationId });
+    // The guest's row is locked after the event's and the registration's, the order cancelling keeps.
+    const bonus =
+      event.attendance_bonus_points > 0
+        ? await grantBonusIn(
+            client,
+            deps,
+            { tenantId, guestId, points: event.attendance_bonus_points, reason: "event", idempotencyKey: bonusKey },
+            at,
+          )
+        : null;
+    return { result: answer(at, bonus?.result ?? null), replayed: false };
   });
-  // After the mark is committed; a check-in repeated after a failure here credits it then, once.
-  const bonus =
-    marked.bonus > 0
-      ? await grantBonus(deps, {
-          tenantId,
-          guestId,
-          points: marked.bonus,
-          reason: "event",
-          idempotencyKey: `event-attend:${marked.id}`,
-        })
-      : null;
-  return {
-    result: {
-      registrationId: marked.id,
-      eventId,
-      guest: { id: guestId, name: marked.name },
-      checkedInAt: marked.at.toISOString(),
-      bonusPoints: bonus ? bonus.result.bonus : 0,
-      balance: bonus ? bonus.result.balance : null,
-    },
-    replayed: !marked.first,
-  };
 }

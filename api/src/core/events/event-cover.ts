@@ -1,12 +1,15 @@
-// The event's cover image: staff upload it (JPEG, PNG or WebP, at most 2 MB), anyone fetches it.
-// Fetching is public, named by the tenant's slug and the event's id: guests load it in an <img>
-// tag that sends no credentials, the id is a UUIDv7 (74 random bits) that only staff and the
-// guests shown the event learn, and a cover says nothing a published event does not.
+// The event's cover image: staff upload it (JPEG, PNG or WebP, at most 2 MB). Fetching a published
+// (or finished, or cancelled) event's cover is public, named by the tenant's slug and the event's
+// id: guests load it in an <img> tag that sends no credentials, the id is a UUIDv7 (74 random
+// bits) that only staff and the guests shown the event learn, and a cover says nothing the event
+// itself does not. A draft's cover may give away what is not announced yet, so the public address
+// answers 404 for it; staff see it through their signed-in preview (staffEventCover).
 import { ServiceError } from "@maxl/shared";
-import type { EngineDeps } from "../context.ts";
+import type { EngineDeps, StaffRole } from "../context.ts";
 import { restaurantScope } from "../staff/restaurant-scope.ts";
 import type { StaffCall } from "./create-event.ts";
 import { assertEventInScope, lockEvent, writeEventAudit } from "./event-rows.ts";
+import { eventDetail } from "./list-events.ts";
 
 export const coverTypes = ["image/jpeg", "image/png", "image/webp"] as const;
 export type CoverType = (typeof coverTypes)[number];
@@ -65,16 +68,33 @@ export interface Cover {
   updatedAt: Date;
 }
 
-/** The cover of an event of the tenant with this slug, or null. */
-export async function eventCover(deps: EngineDeps, tenantSlug: string, eventId: string): Promise<Cover | null> {
-  const tenantId = await deps.db.tenantIdBySlug(tenantSlug);
-  if (!tenantId) return null;
+async function readCover(deps: EngineDeps, tenantId: string, eventId: string, drafts: boolean): Promise<Cover | null> {
   return deps.db.withTenantClient(tenantId, async (client) => {
     const { rows } = await client.query<{ content_type: string; bytes: Buffer; updated_at: Date }>(
-      "SELECT content_type, bytes, updated_at FROM event_covers WHERE tenant_id = app_current_tenant() AND event_id = $1",
-      [eventId],
+      `SELECT c.content_type, c.bytes, c.updated_at
+         FROM event_covers c
+         JOIN events e ON e.tenant_id = c.tenant_id AND e.id = c.event_id
+        WHERE c.tenant_id = app_current_tenant() AND c.event_id = $1 AND ($2 OR e.status <> 'draft')`,
+      [eventId, drafts],
     );
     const row = rows[0];
     return row ? { contentType: row.content_type, bytes: row.bytes, updatedAt: row.updated_at } : null;
   });
+}
+
+/** The public cover of an event of the tenant with this slug; null for none, and for a draft. */
+export async function eventCover(deps: EngineDeps, tenantSlug: string, eventId: string): Promise<Cover | null> {
+  const tenantId = await deps.db.tenantIdBySlug(tenantSlug);
+  if (!tenantId) return null;
+  return readCover(deps, tenantId, eventId, false);
+}
+
+/** The cover as a signed-in staff member sees it, a draft's included (their restaurants' events only). */
+export async function staffEventCover(
+  deps: EngineDeps,
+  staff: { tenantId: string; staffId: string; role: StaffRole },
+  eventId: string,
+): Promise<Cover | null> {
+  await eventDetail(deps, staff, eventId);
+  return readCover(deps, staff.tenantId, eventId, true);
 }

@@ -1,8 +1,11 @@
 // When a place frees up (a guest cancels, staff raise the capacity) the waitlist moves up in the
 // order guests joined it, in the transaction that freed the place and under the event's lock.
-// A promoted guest pays the price then. One who cannot pay any more (balance too low) is taken
-// off the waitlist and told so, and the next guest gets the place: keeping them would block the
-// queue, and retrying them on every later cancellation would only repeat the message.
+// `event` must be the row as it is now (after any change staff made in the same transaction):
+// a promoted guest pays its price then and is told its title and time. One who no longer meets
+// the event's minimum level (the rule was raised, or the guest's level fell) or cannot pay any
+// more (balance too low) is taken off the waitlist and told why, and the next guest gets the
+// place: keeping them would block the queue, and retrying them on every later cancellation
+// would only repeat the message.
 import { isServiceError } from "@maxl/shared";
 import type pg from "pg";
 import { uuidv7 } from "uuidv7";
@@ -27,14 +30,37 @@ export async function promoteWaitlisted(
   if (event.status !== "published" || event.starts_at <= at) return outcome;
   let registered = event.registered_count;
   while (registered < event.capacity) {
-    const { rows } = await client.query<{ id: string; guest_id: string }>(
-      `SELECT id, guest_id FROM event_registrations
-        WHERE tenant_id = app_current_tenant() AND event_id = $1 AND status = 'waitlisted'
-        ORDER BY created_at, id LIMIT 1`,
-      [event.id],
+    const { rows } = await client.query<{ id: string; guest_id: string; eligible: boolean; min_level: string | null }>(
+      `SELECT r.id, r.guest_id, ml.name AS min_level,
+              (ml.id IS NULL OR coalesce(gl.rank, -1) >= ml.rank) AS eligible
+         FROM event_registrations r
+         JOIN guests g ON g.tenant_id = r.tenant_id AND g.id = r.guest_id
+         LEFT JOIN levels gl ON gl.tenant_id = g.tenant_id AND gl.id = g.level_id
+         LEFT JOIN levels ml ON ml.tenant_id = r.tenant_id AND ml.id = $2
+        WHERE r.tenant_id = app_current_tenant() AND r.event_id = $1 AND r.status = 'waitlisted'
+        ORDER BY r.created_at, r.id LIMIT 1`,
+      [event.id, event.min_level_id],
     );
     const next = rows[0];
     if (!next) break;
+    const drop = async (why: { reason: "level"; minLevel: string | null } | { reason: "points" }) => {
+      await client.query(
+        `UPDATE event_registrations SET status = 'cancelled', cancelled_at = $2, updated_at = $2
+          WHERE tenant_id = app_current_tenant() AND id = $1`,
+        [next.id, at],
+      );
+      await writeGuestEvent(
+        client,
+        "event.waitlist_dropped",
+        { guestId: next.guest_id, registrationId: next.id, ...eventFacts(event), ...why, at: at.toISOString() },
+        at,
+      );
+      outcome.dropped.push(next.id);
+    };
+    if (!next.eligible) {
+      await drop({ reason: "level", minLevel: next.min_level });
+      continue;
+    }
     let paymentId: string | null = null;
     let balance: number | null = null;
     if (event.price_points > 0) {
@@ -54,18 +80,7 @@ export async function promoteWaitlisted(
       } catch (error) {
         // Thrown before anything was written: the transaction is intact.
         if (!isServiceError(error) || error.key !== "error-event-not-enough-points") throw error;
-        await client.query(
-          `UPDATE event_registrations SET status = 'cancelled', cancelled_at = $2, updated_at = $2
-            WHERE tenant_id = app_current_tenant() AND id = $1`,
-          [next.id, at],
-        );
-        await writeGuestEvent(
-          client,
-          "event.waitlist_dropped",
-          { guestId: next.guest_id, registrationId: next.id, ...eventFacts(event), at: at.toISOString() },
-          at,
-        );
-        outcome.dropped.push(next.id);
+        await drop({ reason: "points" });
         continue;
       }
     }

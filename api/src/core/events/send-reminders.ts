@@ -1,8 +1,14 @@
 // Reminders: a day and an hour before a published event starts, every registered guest gets an
 // event.reminder through the outbox. The mark is set in the transaction that writes the
 // reminders, on the event's locked row and only where it is still unset, so a job that runs twice
-// or two workers racing send each reminder once (the outbox's dedupe key is a second guard).
+// or two workers racing send each reminder once (the outbox's dedupe key, which names the start
+// time, is a second guard; moving the start clears the marks and reminds again).
 // An event published less than an hour ahead gets only the hour reminder.
+//
+// The day reminder says "Tomorrow", so it goes only when the event's date in the tenant's time
+// zone is tomorrow there (and it is less than a day ahead): an event later today gets the hour
+// reminder alone. Saying "today" instead would mean a message right after publishing, when hardly
+// anyone has registered yet, to guests who have just chosen a same-day event.
 import type pg from "pg";
 import type { EngineDeps } from "../context.ts";
 import { finishPastEvents } from "./finish-event.ts";
@@ -13,13 +19,24 @@ export interface ScheduleRun {
   finished: number;
 }
 
+/** SQL: the event `e` starts tomorrow in the zone `zone` (an SQL expression), `$1` being now. */
+export const startsTomorrowSql = (zone: string) =>
+  `(e.starts_at AT TIME ZONE ${zone})::date = ($1::timestamptz AT TIME ZONE ${zone})::date + 1`;
+
 async function remind(client: pg.PoolClient, kind: "day" | "hour", at: Date): Promise<number> {
-  const [mark, window] = kind === "hour" ? ["hour_reminder_sent_at", "1 hour"] : ["day_reminder_sent_at", "24 hours"];
+  const [mark, due] =
+    kind === "hour"
+      ? ["hour_reminder_sent_at", "e.starts_at <= $1::timestamptz + interval '1 hour'"]
+      : [
+          "day_reminder_sent_at",
+          `e.starts_at <= $1::timestamptz + interval '24 hours'
+           AND ${startsTomorrowSql("(SELECT t.time_zone FROM tenants t WHERE t.id = app_current_tenant())")}`,
+        ];
   const { rows: events } = await client.query<{ id: string }>(
-    `SELECT id FROM events
-      WHERE tenant_id = app_current_tenant() AND status = 'published' AND ${mark} IS NULL
-        AND starts_at > $1 AND starts_at <= $1::timestamptz + interval '${window}'
-      ORDER BY id
+    `SELECT e.id FROM events e
+      WHERE e.tenant_id = app_current_tenant() AND e.status = 'published' AND e.${mark} IS NULL
+        AND e.starts_at > $1 AND ${due}
+      ORDER BY e.id
         FOR UPDATE`,
     [at],
   );
@@ -38,7 +55,9 @@ async function remind(client: pg.PoolClient, kind: "day" | "hour", at: Date): Pr
               jsonb_build_object('guestId', r.guest_id, 'registrationId', r.id, 'eventId', e.id, 'title', e.title,
                                  'startsAt', to_char(e.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                                  'pricePoints', e.price_points, 'kind', $2::text),
-              'event.reminder:' || e.id || ':' || $2::text || ':' || r.guest_id, $3
+              -- the start in the key: a rescheduled event (its marks cleared) is reminded again
+              'event.reminder:' || e.id || ':' || (extract(epoch FROM e.starts_at) * 1000)::bigint || ':' || $2::text
+                || ':' || r.guest_id, $3
          FROM event_registrations r
          JOIN events e ON e.tenant_id = r.tenant_id AND e.id = r.event_id
         WHERE r.tenant_id = app_current_tenant() AND r.event_id = $1 AND r.status = 'registered'

@@ -1,11 +1,19 @@
 // Update: staff change a draft or published event. A smaller capacity may not drop below the
-// places taken; a larger one moves the waitlist up at once. Cancelled and finished events stay
-// as they ended.
+// places taken; a larger one moves the waitlist up at once. When a published event's start or
+// restaurant changes, every registered and waitlisted guest is told (event.rescheduled), and the
+// reminders are sent again for the new time. Cancelled and finished events stay as they ended.
 import { ServiceError } from "@maxl/shared";
 import type { EngineDeps } from "../context.ts";
 import { restaurantScope } from "../staff/restaurant-scope.ts";
 import type { StaffCall } from "./create-event.ts";
-import { assertEventInScope, lockEvent, readEvent, type StaffEventView, writeEventAudit } from "./event-rows.ts";
+import {
+  assertEventInScope,
+  eventFacts,
+  lockEvent,
+  readEvent,
+  type StaffEventView,
+  writeEventAudit,
+} from "./event-rows.ts";
 import { promoteWaitlisted } from "./promote-waitlisted.ts";
 import type { UpdateEventInput } from "./schemas.ts";
 import { validateEvent } from "./validate-event.ts";
@@ -38,7 +46,11 @@ export async function updateEvent(
             ? null
             : new Date(input.registrationDeadline),
     };
-    await validateEvent(client, shape, event.registered_count, scope);
+    const timeChanged = shape.startsAt.getTime() !== event.starts_at.getTime();
+    const placeChanged = shape.restaurantId !== event.restaurant_id;
+    // Guests have registered for a published event: its start may move, but not into the past.
+    const startAfter = event.status === "published" && timeChanged ? at : null;
+    await validateEvent(client, shape, event.registered_count, scope, startAfter);
     const before = await readEvent(client, eventId);
     await client.query(
       `UPDATE events
@@ -64,8 +76,34 @@ export async function updateEvent(
         at,
       ],
     );
+    // The event as it is now: the notices and any promotion below name its new title, time and
+    // price, and promotion judges the waitlist by its new level rule.
+    const current = await lockEvent(client, eventId);
+    if (event.status === "published" && (timeChanged || placeChanged)) {
+      // Before any promotion below: a guest moved up from the waitlist hears of the new time in the
+      // promotion's own message as well.
+      await client.query(
+        `INSERT INTO outbox_events (tenant_id, type, payload, created_at)
+         SELECT app_current_tenant(), 'event.rescheduled',
+                $2::jsonb || jsonb_build_object('guestId', r.guest_id, 'registrationId', r.id), $3
+           FROM event_registrations r
+          WHERE r.tenant_id = app_current_tenant() AND r.event_id = $1 AND r.status IN ('registered', 'waitlisted')
+          ORDER BY r.guest_id`,
+        [
+          eventId,
+          JSON.stringify({
+            ...eventFacts(current),
+            previousStartsAt: event.starts_at.toISOString(),
+            timeChanged,
+            placeChanged,
+            at: at.toISOString(),
+          }),
+          at,
+        ],
+      );
+    }
     if (shape.capacity > event.capacity) {
-      await promoteWaitlisted(client, deps, tenantId, { ...event, capacity: shape.capacity }, actor, at);
+      await promoteWaitlisted(client, deps, tenantId, current, actor, at);
     }
     const after = await readEvent(client, eventId);
     const changes: Record<string, { from: unknown; to: unknown }> = {};

@@ -17,8 +17,13 @@ export async function validateEvent(
   shape: EventShape,
   registered: number,
   scope: string[] | null,
+  /** set when the start must lie after this instant: a published event whose start moves */
+  startAfter: Date | null = null,
 ): Promise<void> {
   const fields: FieldError[] = [];
+  if (startAfter && shape.startsAt <= startAfter) {
+    fields.push({ path: "startsAt", message: "must be in the future for a published event" });
+  }
   if (shape.endsAt <= shape.startsAt) fields.push({ path: "endsAt", message: "must be after startsAt" });
   if (shape.registrationDeadline && shape.registrationDeadline > shape.startsAt) {
     fields.push({ path: "registrationDeadline", message: "must not be after startsAt" });

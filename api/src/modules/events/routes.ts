@@ -1,12 +1,20 @@
 // Restaurant events: staff manage them and check guests in (Bearer token); guests list them and
 // register or cancel from the Mini App (Authorization: tma + X-Tenant); covers are public.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { EngineDeps } from "../../core/context.ts";
 import { cancelEvent } from "../../core/events/cancel-event.ts";
 import { cancelRegistration } from "../../core/events/cancel-registration.ts";
 import { checkInGuest } from "../../core/events/check-in.ts";
 import { createEvent } from "../../core/events/create-event.ts";
-import { coverTypes, eventCover, MAX_COVER_BYTES, putEventCover } from "../../core/events/event-cover.ts";
+import {
+  type Cover,
+  coverTypes,
+  eventCover,
+  MAX_COVER_BYTES,
+  putEventCover,
+  staffEventCover,
+} from "../../core/events/event-cover.ts";
 import { eventStatuses } from "../../core/events/event-rows.ts";
 import { finishEvent } from "../../core/events/finish-event.ts";
 import { guestEvents, guestEventView } from "../../core/events/guest-events.ts";
@@ -290,7 +298,8 @@ const getCoverRoute = createRoute({
   method: "get",
   path: "/api/v1/events/{eventId}/cover",
   tags: ["events"],
-  summary: "The cover image. Public, named by the tenant's slug and the event's id, so an <img> can load it",
+  summary:
+    "The cover image of a published, finished or cancelled event. Public, named by the tenant's slug and the event's id, so an <img> can load it",
   request: { params: eventParams, query: z.object({ tenant: z.string().min(1).max(100) }) },
   responses: {
     200: {
@@ -298,10 +307,36 @@ const getCoverRoute = createRoute({
       content: Object.fromEntries(coverTypes.map((type) => [type, { schema: binary }])),
     },
     304: { description: "Not modified" },
-    404: problemResponse("No such event or no cover"),
+    404: problemResponse("No such event, no cover, or the event is a draft"),
     422: errorResponses[422],
   },
 });
+const previewCoverRoute = createRoute({
+  method: "get",
+  path: "/api/v1/events/{eventId}/cover/preview",
+  tags: ["events"],
+  summary: "The cover as staff see it, a draft's included (the public address serves announced events' only)",
+  security: staffSecurity,
+  middleware: [requireStaff("events.read")] as const,
+  request: { params: eventParams },
+  responses: {
+    200: {
+      description: "The image",
+      content: Object.fromEntries(coverTypes.map((type) => [type, { schema: binary }])),
+    },
+    304: { description: "Not modified" },
+    ...staffFailures,
+  },
+});
+
+/** The image with its validator; `cacheControl` says who may keep it. */
+function coverResponse(c: Context<AppEnv>, cover: Cover | null, cacheControl: string) {
+  if (!cover) return problem(c, { code: "NOT_FOUND", detail: "This event has no cover." });
+  const etag = `"${cover.updatedAt.getTime().toString(36)}-${cover.bytes.length}"`;
+  const headers = { ETag: etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff" };
+  if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
+  return c.body(new Uint8Array(cover.bytes), 200, { ...headers, "Content-Type": cover.contentType });
+}
 
 const guestFailures = {
   401: errorResponses[401],
@@ -421,16 +456,14 @@ export function eventRoutes(engine: EngineDeps, trustProxy: boolean) {
     })
     .openapi(getCoverRoute, async (c) => {
       const cover = await eventCover(engine, c.req.valid("query").tenant, c.req.valid("param").eventId);
-      if (!cover) return problem(c, { code: "NOT_FOUND", detail: "This event has no cover." });
-      const etag = `"${cover.updatedAt.getTime().toString(36)}-${cover.bytes.length}"`;
-      const headers = {
-        ETag: etag,
-        // Public and revalidated: a new upload shows within the hour, and an unchanged one costs a 304.
-        "Cache-Control": "public, max-age=3600",
-        "X-Content-Type-Options": "nosniff",
-      };
-      if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
-      return c.body(new Uint8Array(cover.bytes), 200, { ...headers, "Content-Type": cover.contentType });
+      // Public and revalidated: a new upload shows within the hour, and an unchanged one costs a 304.
+      return coverResponse(c, cover, "public, max-age=3600");
+    })
+    .openapi(previewCoverRoute, async (c) => {
+      const { tenantId, actor } = staffCall(c);
+      const cover = await staffEventCover(engine, { tenantId, ...actor }, c.req.valid("param").eventId);
+      // Behind a sign-in: no shared cache keeps it, and the browser asks each time (a 304 when unchanged).
+      return coverResponse(c, cover, "private, no-cache");
     })
     .openapi(guestListRoute, async (c) => {
       const { tenantId, guestId } = guestOf(c);

@@ -10,15 +10,7 @@ import { Field, FormError, type FormErrors, formErrorsOf, noErrors } from "../co
 import { Modal } from "../components/Modal.tsx";
 import { errorText, useT } from "../i18n/locale.ts";
 import { CoverPicker } from "./CoverPicker.tsx";
-import {
-  coverUrl,
-  createEvent,
-  loadLevels,
-  type Restaurant,
-  type StaffEvent,
-  updateEvent,
-  uploadCover,
-} from "./event-api.ts";
+import { createEvent, loadLevels, type Restaurant, type StaffEvent, updateEvent, uploadCover } from "./event-api.ts";
 import {
   changedFields,
   checkEventForm,
@@ -29,6 +21,7 @@ import {
   formValuesOf,
   threeHoursAfter,
 } from "./event-form-values.ts";
+import { useCoverUrl } from "./use-cover.ts";
 import { zoneLabel } from "./zoned-time.ts";
 
 export function EventForm({
@@ -105,7 +98,7 @@ export function EventForm({
     onSaved(stored);
   };
 
-  const storedCover = saved?.hasCover ? coverUrl(api, saved.id, profile.tenant.slug, saved.updatedAt) : null;
+  const storedCover = useCoverUrl(api, saved);
   const levelList = levels.status === "ready" ? [...levels.data].sort((a, b) => a.rank - b.rank) : [];
   const zoneHint = t.events.hints.zone(zoneLabel(zone));
 

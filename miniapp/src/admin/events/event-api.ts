@@ -42,9 +42,15 @@ export const uploadCover = (api: AdminClient, eventId: string, file: Blob) =>
     ),
   );
 
-/** Public (an <img> sends no token); the update time keeps a browser from showing an old cover. */
-export const coverUrl = (api: AdminClient, eventId: string, tenantSlug: string, version: string) =>
-  api.api.v1.events[":eventId"].cover.$url({ param: { eventId }, query: { tenant: tenantSlug, v: version } }).href;
+/**
+ * The cover as staff see it, a draft's included, fetched with the session's token (the public
+ * address serves announced events' covers only, and an <img> would send no token); null when
+ * there is none.
+ */
+export async function loadCover(api: AdminClient, eventId: string): Promise<Blob | null> {
+  const response = await api.api.v1.events[":eventId"].cover.preview.$get({ param: { eventId } });
+  return response.ok ? response.blob() : null;
+}
 
 export type CheckInBody = Parameters<AdminClient["api"]["v1"]["events"][":eventId"]["check-in"]["$post"]>[0]["json"];
 

@@ -151,6 +151,7 @@ export function changedFields(event: StaffEvent, body: CreateEventBody): UpdateE
 export function eventFieldMessage(path: string, message: string, t: Messages): string {
   const invalid = t.events.invalid;
   if (path === "endsAt" && message.startsWith("must be after")) return invalid.endsAt;
+  if (path === "startsAt" && message.startsWith("must be in the future")) return invalid.startsPast;
   if (path === "registrationDeadline" && message.startsWith("must not be after")) return invalid.deadline;
   const registered = /^(\d+) guests are registered already/.exec(message);
   if (path === "capacity" && registered) return invalid.capacityBelow(Number(registered[1]));

@@ -206,6 +206,7 @@ const en = {
       coverType: "Choose a JPEG, PNG or WebP image",
       coverSize: "The image is larger than 2 MB",
       endsAt: "Must be after the start",
+      startsPast: "Guests have registered: the new start must be in the future",
       deadline: "Must not be after the start",
       capacityBelow: (n: number) => `${n} ${n === 1 ? "guest is" : "guests are"} registered already: at least ${n}`,
       level: "This level no longer exists",
@@ -835,6 +836,8 @@ const en = {
       "error-event-draft": "This event is a draft. Publish it first.",
       "error-checkin-not-registered": "This guest is not registered for this event.",
       "error-checkin-waitlisted": "This guest is only on the waitlist and has no place.",
+      "error-checkin-not-open": "Check-in has not opened yet: it opens 12 hours before the event starts.",
+      "error-checkin-closed": "Check-in is closed: it closes 24 hours after the event ends.",
       "error-guest-unknown": "There is no such guest in the program.",
       "error-code-unknown": "No guest has this code now. Codes last a few minutes; ask the guest for a fresh one.",
       "error-phone-invalid": "That does not look like a phone number. Example: +7 999 123-45-67.",
@@ -1038,6 +1041,7 @@ const ru: Messages = {
       coverType: "Выберите изображение JPEG, PNG или WebP",
       coverSize: "Изображение больше 2 МБ",
       endsAt: "Должно быть позже начала",
+      startsPast: "Гости уже записаны: новое начало должно быть в будущем",
       deadline: "Не позже начала",
       capacityBelow: (n) =>
         `Уже ${plural(n, "записался", "записались", "записались")} ${n} ${plural(n, "гость", "гостя", "гостей")}: не меньше ${n}`,
@@ -1664,6 +1668,8 @@ const ru: Messages = {
       "error-event-draft": "Это черновик. Сначала опубликуйте событие.",
       "error-checkin-not-registered": "Этот гость не записан на событие.",
       "error-checkin-waitlisted": "Этот гость только в листе ожидания, места у него нет.",
+      "error-checkin-not-open": "Отмечать гостей пока рано: отметка открывается за 12 часов до начала события.",
+      "error-checkin-closed": "Отметка гостей закрыта: она закрывается через 24 часа после окончания события.",
       "error-guest-unknown": "Такого гостя в программе нет.",
       "error-code-unknown":
         "Сейчас ни у одного гостя нет такого кода. Код живёт несколько минут — попросите гостя показать новый.",

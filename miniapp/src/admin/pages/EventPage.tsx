@@ -13,7 +13,6 @@ import { EventFacts } from "../events/EventFacts.tsx";
 import { EventForm } from "../events/EventForm.tsx";
 import { EventStatusBadge } from "../events/EventStatusBadge.tsx";
 import {
-  coverUrl,
   finishEvent,
   loadEvent,
   loadLevels,
@@ -22,6 +21,7 @@ import {
   publishEvent,
 } from "../events/event-api.ts";
 import { Registrations } from "../events/Registrations.tsx";
+import { useCoverUrl } from "../events/use-cover.ts";
 import { useT } from "../i18n/locale.ts";
 import { can } from "../state/session-store.ts";
 
@@ -35,6 +35,7 @@ export default function EventPage({ eventId }: { eventId: string }) {
   const registrations = useLoad(() => loadRegistrations(api, eventId), [api, eventId]);
   const restaurants = useLoad(() => loadRestaurants(api), [api]);
   const levels = useLoad(() => loadLevels(api), [api]);
+  const cover = useCoverUrl(api, event.status === "ready" ? event.data : undefined);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
   const reload = () => {
@@ -100,13 +101,7 @@ export default function EventPage({ eventId }: { eventId: string }) {
         <p className="notice">{t.events.cancelledBecause(e.cancelReason)}</p>
       )}
       <div className="panel event-summary">
-        {e.hasCover && (
-          <img
-            className="event-cover"
-            src={coverUrl(api, e.id, profile.tenant.slug, e.updatedAt)}
-            alt={t.events.coverAlt(e.title)}
-          />
-        )}
+        {cover && <img className="event-cover" src={cover} alt={t.events.coverAlt(e.title)} />}
         <EventFacts event={e} restaurants={restaurantList} levels={levels.status === "ready" ? levels.data : []} />
         {e.description && <p className="event-description">{e.description}</p>}
       </div>
