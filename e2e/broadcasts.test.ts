@@ -6,7 +6,8 @@
 // confirms with the month's allowance named, and watches it reach "sent" with the delivered count
 // while Telegram receives exactly one message per guest. With the plan's month used up, the
 // confirmation offers the upgrade instead, and nothing goes out. Screenshots at desktop
-// (1280×800) and phone (390×844) width land in e2e/artifacts/.
+// (1280×800) and phone (390×844) width land in e2e/artifacts/; on a phone nothing may stick out
+// sideways, in English or in Russian, and the preview must read in dark mode too.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -130,6 +131,26 @@ function overflowing(page: Page): Promise<string[]> {
       found.push(`page scrollWidth=${document.documentElement.scrollWidth}`);
     return found;
   });
+}
+
+/** WCAG's contrast ratio between an element's text and its Telegram bubble. */
+function contrastInBubble(page: Page, selector: string): Promise<number> {
+  return page.evaluate((css) => {
+    const element = document.querySelector(css);
+    const bubble = element?.closest(".tg-bubble");
+    if (!element || !bubble) throw new Error(`no ${css} in a bubble`);
+    const luminance = (color: string) => {
+      const [r = 0, g = 0, b = 0] = (color.match(/[\d.]+/g) ?? []).map(Number);
+      const [lr = 0, lg = 0, lb = 0] = [r, g, b].map((value) => {
+        const s = value / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+    };
+    const text = luminance(getComputedStyle(element).color);
+    const background = luminance(getComputedStyle(bubble).backgroundColor);
+    return (Math.max(text, background) + 0.05) / (Math.min(text, background) + 0.05);
+  }, selector);
 }
 
 /** A phone's view of the page as it is now: no sideways scrolling, and a screenshot. */
@@ -356,5 +377,27 @@ describe("broadcasts in Chromium", () => {
     await upgrade.click();
     await owner.getByRole("heading", { name: "Billing" }).waitFor({ timeout: 15_000 });
     expect(new URL(owner.url()).hash).toBe("#/billing");
+  });
+
+  it("in Russian, on a phone in dark mode, the page and the editor fit the screen and the preview reads", async () => {
+    await owner.getByLabel("Language").selectOption("ru");
+    await owner.emulateMedia({ colorScheme: "dark" });
+    await owner.setViewportSize(phone);
+    await owner.goto(`${served.url}/admin/#/broadcasts`);
+    await owner.getByRole("heading", { name: "Рассылки" }).waitFor({ timeout: 15_000 });
+    await owner.getByRole("table", { name: "Рассылки" }).waitFor({ timeout: 15_000 });
+    expect(await overflowing(owner)).toEqual([]);
+    await settled(owner);
+    await shoot(owner, "broadcasts-ru-dark-phone");
+
+    await owner.getByRole("button", { name: "Новая рассылка" }).click();
+    const dialog = owner.getByRole("dialog", { name: "Новая рассылка" });
+    await dialog.getByLabel("Текст", { exact: true }).fill(typed);
+    await expect.poll(() => dialog.getByTestId("broadcast-preview").textContent()).toBe(shown);
+    // the bubble is Telegram's light green whatever the page's scheme: its text and link stay dark
+    expect(await contrastInBubble(owner, "[data-testid=broadcast-preview] strong")).toBeGreaterThanOrEqual(4.5);
+    expect(await contrastInBubble(owner, "[data-testid=broadcast-preview] a")).toBeGreaterThanOrEqual(4.5);
+    expect(await overflowing(owner)).toEqual([]);
+    await shoot(owner, "broadcasts-editor-ru-dark-phone");
   });
 });
