@@ -115,6 +115,7 @@ describe("the admin view in Chromium", () => {
       "Dashboard",
       "Guests",
       "Events",
+      "Broadcasts",
       "Loyalty program",
       "Staff",
       "Restaurants",

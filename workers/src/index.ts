@@ -1,3 +1,10 @@
+export {
+  BROADCAST_SEND_JOB,
+  type BroadcastJobsOptions,
+  broadcastJobId,
+  broadcastJobs,
+  broadcastStarter,
+} from "./broadcasts/broadcast-jobs.ts";
 export { type ConsumerServices, type EventConsumer, eventConsumers } from "./events/consumers.ts";
 export { dispatchEvents } from "./events/dispatch.ts";
 export { eventJobId, type PublishedEvent, publishedEventSchema } from "./events/published-event.ts";

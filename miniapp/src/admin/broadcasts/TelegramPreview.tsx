@@ -37,6 +37,13 @@ function render(nodes: readonly TelegramNode[], path = "n"): ReactNode[] {
         return <pre key={key}>{inner}</pre>;
       case "blockquote":
         return <blockquote key={key}>{inner}</blockquote>;
+      case "time":
+        // Telegram shows the moment in each guest's own format; the text is what it falls back to
+        return (
+          <time key={key} dateTime={new Date((node.unix ?? 0) * 1000).toISOString()}>
+            {inner}
+          </time>
+        );
       default:
         return <span key={key}>{inner}</span>;
     }
