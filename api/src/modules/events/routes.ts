@@ -22,6 +22,7 @@ import {
 import { updateEvent } from "../../core/events/update-event.ts";
 import { bodyLimitByLength } from "../../http/body-limit.ts";
 import { guestOf, requireGuest, requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import {
   errorResponses,
@@ -349,7 +350,7 @@ const unregisterRoute = createRoute({
   responses: { 200: { description: "The event with my status now", ...json(guestEventSchema) }, ...guestFailures },
 });
 
-export function eventRoutes(engine: EngineDeps, trustProxy: boolean) {
+export function eventRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
   const guest = requireGuest(engine);
   const staffCall = (c: Parameters<typeof staffOf>[0]) => {
     const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);
