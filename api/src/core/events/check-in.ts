@@ -1,11 +1,14 @@
 // Check-in at the door: the cashier identifies the guest as at the till (QR, code, phone) or
 // picks them from the list; a registered guest is marked attended and credited the attendance
 // bonus once (the engine's bonus verb, keyed by the registration). Checking a guest in again
-// gives the first answer. A guest without a place is refused with a clear message.
+// gives the first answer. A guest without a place is refused with a clear message. A guest beyond
+// the plan's guest limit of a restricted tenant is checked in without the bonus, and the answer
+// says so (bonusWithheld), so the cashier can tell the guest; checking them in again after the
+// tenant has paid credits it.
 import { ServiceError } from "@maxl/shared";
 import type { EngineDeps } from "../context.ts";
 import { identifyGuest } from "../guests/identify-guest.ts";
-import { grantBonus } from "../loyalty/grant-bonus.ts";
+import { grantBonus, isPlanGuestLimit } from "../loyalty/grant-bonus.ts";
 import { restaurantScope } from "../staff/restaurant-scope.ts";
 import type { StaffCall } from "./create-event.ts";
 import { assertEventInScope, noSuchEvent, writeEventAudit } from "./event-rows.ts";
@@ -19,6 +22,8 @@ export interface CheckInResult {
   bonusPoints: number;
   /** the guest's balance after the bonus; null when the event gives none */
   balance: number | null;
+  /** attendance points not credited: the guest is beyond the plan's guest limit and the plan is restricted */
+  bonusWithheld: number;
 }
 
 export async function checkInGuest(
@@ -79,6 +84,7 @@ export async function checkInGuest(
     return { id: row.id, name, at, bonus: event.bonus, first: true };
   });
   // After the mark is committed; a check-in repeated after a failure here credits it then, once.
+  let withheld = 0;
   const bonus =
     marked.bonus > 0
       ? await grantBonus(deps, {
@@ -87,6 +93,10 @@ export async function checkInGuest(
           points: marked.bonus,
           reason: "event",
           idempotencyKey: `event-attend:${marked.id}`,
+        }).catch((error: unknown) => {
+          if (!isPlanGuestLimit(error)) throw error;
+          withheld = marked.bonus;
+          return null;
         })
       : null;
   return {
@@ -97,6 +107,7 @@ export async function checkInGuest(
       checkedInAt: marked.at.toISOString(),
       bonusPoints: bonus ? bonus.result.bonus : 0,
       balance: bonus ? bonus.result.balance : null,
+      bonusWithheld: withheld,
     },
     replayed: !marked.first,
   };

@@ -1,8 +1,12 @@
 // Bonus: points the program gives on its own (welcome, birthday), as a new lot with the program's
 // lifetime. The key says what the bonus is for (e.g. "birthday:<guest>:2026"), so each is given
-// once however often the job that grants it runs.
-import type { OperationResult } from "@maxl/shared";
+// once however often the job that grants it runs. Bonuses are new points like accruals, so the
+// restricted state's gate applies (billing/accrual-gate.ts): a guest beyond the plan's guest
+// limit of a restricted tenant is refused (LIMIT_EXCEEDED, error-plan-guest-limit) and nothing is
+// stored under the key, so the bonus can be given once the tenant has paid.
+import { isServiceError, type OperationResult } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
+import { assertAccrualAllowed } from "../billing/accrual-gate.ts";
 import { type EngineDeps, systemActor } from "../context.ts";
 import { type Outcome, requestHash, runGuestOperation } from "./idempotency.ts";
 import { lotExpiry } from "./ledger-reads.ts";
@@ -31,6 +35,7 @@ export async function grantBonus(deps: EngineDeps, request: BonusRequest): Promi
     hash,
     at,
     async work(client, state) {
+      await assertAccrualAllowed(deps, client, request.tenantId, request.guestId);
       const operationId = uuidv7();
       const lotId = uuidv7();
       const expiresAt = lotExpiry(state, at);
@@ -88,4 +93,9 @@ export async function grantBonus(deps: EngineDeps, request: BonusRequest): Promi
       return result;
     },
   });
+}
+
+/** The refusal grantBonus gives a guest beyond a restricted plan's guest limit. */
+export function isPlanGuestLimit(error: unknown): boolean {
+  return isServiceError(error) && error.code === "LIMIT_EXCEEDED" && error.key === "error-plan-guest-limit";
 }

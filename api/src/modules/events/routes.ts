@@ -109,6 +109,10 @@ const checkInResultSchema = z
     checkedInAt: z.string(),
     bonusPoints: z.number().int(),
     balance: z.number().int().nullable(),
+    bonusWithheld: z.number().int().openapi({
+      description:
+        "Attendance points not credited: the guest joined beyond the plan's guest limit and the plan is restricted (unpaid or ended)",
+    }),
   })
   .openapi("EventCheckIn");
 

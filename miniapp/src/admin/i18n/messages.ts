@@ -274,6 +274,8 @@ const en = {
     checkedIn: (name: string) => `${name} is checked in.`,
     bonusCredited: (points: string, balance: string | null) =>
       balance === null ? `+${points} credited.` : `+${points} credited; balance ${balance}.`,
+    bonusWithheld: (points: string) =>
+      `The ${points} for attending were not credited: the guest joined beyond your plan's guest limit and the plan is unpaid or ended. Pay or upgrade on the Billing page.`,
     alreadyIn: (name: string, time: string) => `${name} was already checked in at ${time}.`,
     attendedAt: (time: string) => `Attended ${time}`,
   },
@@ -994,6 +996,8 @@ const ru: Messages = {
     checkedIn: (name) => `${name} — отметили.`,
     bonusCredited: (points, balance) =>
       balance === null ? `Начислено +${points}.` : `Начислено +${points}; баланс ${balance}.`,
+    bonusWithheld: (points) =>
+      `${points} за участие не начислены: гость присоединился сверх лимита гостей тарифа, а тариф не оплачен или закончился. Оплатите или смените тариф на странице «Оплата».`,
     alreadyIn: (name, time) => `${name} — уже отметили в ${time}.`,
     attendedAt: (time) => `Пришёл ${time}`,
   },
