@@ -4,6 +4,7 @@ import { encryptionKeySchema } from "@maxl/db";
 import { env, parseEnv } from "@maxl/shared";
 import { z } from "zod";
 import { billingEnv, billingSettingsFromEnv } from "./core/billing/settings.ts";
+import { trustedProxiesFrom } from "./http/client-ip.ts";
 
 /**
  * The engine's tunables, read by every process that runs its verbs (API, bot, workers) so a QR
@@ -41,7 +42,22 @@ const apiEnv = z
     RATE_LIMIT_PER_MINUTE: env.positiveInt.default(100),
     // The largest request a POS may send to /api/v1/pos/* (a check, or an iiko batch of events).
     POS_BODY_LIMIT_BYTES: env.positiveInt.max(10 * 1024 * 1024).default(262_144),
-    TRUST_PROXY: env.flag.default(false),
+    // Which reverse proxies may name the client in X-Forwarded-For: false (none), true (the
+    // immediate peer), or their addresses and CIDR ranges (api/src/http/client-ip.ts).
+    TRUST_PROXY: z
+      .string()
+      .default("false")
+      .transform((value, ctx) => {
+        try {
+          return trustedProxiesFrom(value);
+        } catch {
+          ctx.addIssue({
+            code: "custom",
+            message: "must be true, false, or comma-separated proxy addresses and CIDR ranges",
+          });
+          return z.NEVER;
+        }
+      }),
     JWT_SECRET: z.string().min(32, { message: "must be at least 32 characters (openssl rand -base64 48)" }),
     INIT_DATA_MAX_AGE_SECONDS: env.positiveInt.default(3600),
     // The admin view's address: invitation and password links point at it.

@@ -11,7 +11,7 @@ describe("API configuration", () => {
       host: "0.0.0.0",
       corsOrigins: ["https://a.example", "https://b.example"],
       bodyLimitBytes: 1_048_576,
-      trustProxy: false,
+      trustProxy: expect.objectContaining({ description: "false" }),
     });
     expect(config.rateLimit.perMinute).toBe(100);
     expect(config.encryptionKey).toHaveLength(32);
@@ -36,6 +36,6 @@ describe("API configuration", () => {
     expect(attempt).toThrow(/- PORT: /);
     expect(attempt).toThrow(/- DATABASE_URL: must be a postgresql:\/\/ URL/);
     expect(attempt).toThrow(/- APP_ENCRYPTION_KEY: must be 32 bytes as base64 or hex/);
-    expect(attempt).toThrow(/- TRUST_PROXY: must be true or false/);
+    expect(attempt).toThrow(/- TRUST_PROXY: must be true, false, or comma-separated proxy addresses/);
   });
 });

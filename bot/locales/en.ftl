@@ -258,6 +258,7 @@ checkin-event-button = { $time } · { $title }
 checkin-ask-guest = “{ $title }”: the guest's 6-digit code, phone or QR. Check guests in one after another; to finish, tap “Cancel” or send /cancel.
 checkin-done = ✅ { $name } — checked in
 checkin-done-bonus = ✅ { $name } — checked in (+{ points })
+checkin-done-bonus-withheld = ✅ { $name } — checked in. The { points } for attending were not credited: the guest joined beyond the plan's guest limit and the plan is unpaid or ended. The owner can pay in Billing in the admin view.
 checkin-already = { $name } — already checked in at { $time }.
 checkin-finished = Check-in finished.
 error-event-unknown = There is no such event.

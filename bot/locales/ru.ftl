@@ -262,6 +262,7 @@ checkin-event-button = { $time } · { $title }
 checkin-ask-guest = «{ $title }»: код гостя из 6 цифр, телефон или QR. Отмечайте гостей одного за другим; закончить — «Отмена» или /cancel.
 checkin-done = ✅ { $name } — отметили
 checkin-done-bonus = ✅ { $name } — отметили (+{ points })
+checkin-done-bonus-withheld = ✅ { $name } — отметили. { points } за участие не начислены: гость присоединился сверх лимита гостей тарифа, а тариф не оплачен или закончился. Владелец может оплатить в разделе «Оплата» панели управления.
 checkin-already = { $name } — уже отметили в { $time }.
 checkin-finished = Отметка гостей закончена.
 error-event-unknown = Такого события нет.

@@ -3,6 +3,7 @@
 // guest is marked with the attendance bonus once; a repeat, a guest without a place and a stranger
 // to the bot each get their own answer; /cancel leaves.
 import { createEvent, createStaffTelegramInvite, currentGuestTokens, publishEvent, registerForEvent } from "@maxl/api";
+import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localDay } from "../src/conversations/checkin.ts";
 import type { BotRegistry } from "../src/registry.ts";
@@ -178,6 +179,74 @@ describe("check-in at the door", () => {
     } finally {
       world.clock.now = NOON;
     }
+  });
+
+  it("tells the cashier when the attendance bonus is not credited because the plan is restricted", async () => {
+    // a business whose trial (500 guests) ran out unpaid, and a guest who joined beyond it
+    const restricted = await createBotTenant(world, { name: "Ограниченный" });
+    await registry.reconcile();
+    const door = new Chat(world, restricted, telegramUser("Пётр"));
+    const invite = await createStaffTelegramInvite(world.engine, {
+      tenantId: restricted.id,
+      actor: { source: "admin", staffId: restricted.staff.manager, role: "manager" },
+      staffId: restricted.staff.cashier,
+    });
+    door.start(`inv_${invite.token}`);
+    await door.reply();
+    await world.db.withTenant(restricted.id, async (tx) => {
+      await tx.guest.createMany({
+        data: Array.from({ length: 500 }, () => ({ tenantId: restricted.id, id: uuidv7() })),
+      });
+      await tx.subscription.create({
+        data: {
+          tenantId: restricted.id,
+          planId: "trial",
+          status: "restricted",
+          currentPeriodStart: new Date(NOON.getTime() - 30 * 24 * HOUR),
+          currentPeriodEnd: new Date(NOON.getTime() - 16 * 24 * HOUR),
+        },
+      });
+    });
+    const created = await createEvent(world.engine, {
+      tenantId: restricted.id,
+      actor: { source: "admin", staffId: restricted.staff.manager, role: "manager" },
+      input: {
+        restaurantId: restricted.restaurantId,
+        title: "Дегустация",
+        description: "",
+        startsAt: new Date(NOON.getTime() + 6 * HOUR).toISOString(),
+        endsAt: new Date(NOON.getTime() + 8 * HOUR).toISOString(),
+        capacity: 20,
+        minLevelId: null,
+        pricePoints: 0,
+        attendanceBonusPoints: 50,
+        registrationDeadline: null,
+      },
+    });
+    await publishEvent(world.engine, {
+      tenantId: restricted.id,
+      actor: { source: "admin", staffId: restricted.staff.manager, role: "manager" },
+      eventId: created.id,
+    });
+    phoneSerial += 1;
+    const phone = `+7999600${String(phoneSerial).padStart(4, "0")}`;
+    const vika = await registerGuest(world, restricted, telegramUser("Вика"), phone);
+    await registerForEvent(world.engine, {
+      tenantId: restricted.id,
+      guestId: vika,
+      eventId: created.id,
+      idempotencyKey: `reg-${vika}`,
+    });
+
+    door.send("/checkin");
+    await door.reply();
+    door.send(phone);
+    expect(await door.text()).toBe(
+      "✅ Вика — отметили. 50 баллов за участие не начислены: гость присоединился сверх лимита гостей тарифа, а тариф не оплачен или закончился. Владелец может оплатить в разделе «Оплата» панели управления.",
+    );
+    expect(await restricted.balance(vika)).toBe(0);
+    door.send("/cancel");
+    await door.reply();
   });
 
   it("is for staff only", async () => {

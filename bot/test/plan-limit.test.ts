@@ -43,7 +43,6 @@ describe("a restricted plan at the till", () => {
     await world.db.withTenant(tenant.id, (tx) =>
       tx.guest.createMany({ data: Array.from({ length: 500 }, () => ({ tenantId: tenant.id, id: uuidv7() })) }),
     );
-    await registerGuest(world, tenant, telegramUser("Анна"), "+79993990001");
     const now = Date.now();
     await world.db.withTenant(tenant.id, (tx) =>
       tx.subscription.create({
@@ -57,6 +56,8 @@ describe("a restricted plan at the till", () => {
         },
       }),
     );
+    // After the restriction: the welcome bonus consults the same (briefly cached) gate as the till.
+    await registerGuest(world, tenant, telegramUser("Анна"), "+79993990001");
 
     cashier.send("/till");
     await cashier.reply();

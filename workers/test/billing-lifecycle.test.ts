@@ -3,7 +3,16 @@
 // 127.0.0.1, speaking its API). Every scenario has a tenant of its own. The relay takes every
 // tenant's notifications, so it lives in this one file.
 import { randomUUID } from "node:crypto";
-import { type AdvanceOutcome, type BillingSettings, createYooKassaClient, YooKassaError } from "@maxl/api";
+import {
+  type AdvanceOutcome,
+  type BillingSettings,
+  createYooKassaClient,
+  keyFromLabel,
+  refundLabel,
+  renewalKey,
+  renewalLabel,
+  YooKassaError,
+} from "@maxl/api";
 import { startFakeTelegram } from "@maxl/bot/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorld, type World } from "../../api/test/http/world.ts";
@@ -393,10 +402,36 @@ describe("renewals", () => {
     await advance(tenant);
     const charges = renewalsAtFake(tenant.tenantId);
     expect(charges).toHaveLength(1);
+    // the key is a UUID derived from the readable name, which is kept on the row for people
     const keys = fake.requests
       .filter((r) => r.method === "POST" && r.path === "/v3/payments")
       .map((r) => r.idempotenceKey);
-    expect(keys).toContain(`renewal:${tenant.tenantId}:${end.toISOString()}:1`);
+    const key = renewalKey(tenant.tenantId, end, 1);
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(keys).toContain(key);
+    const row = await test.db.withTenant(tenant.tenantId, (tx) =>
+      tx.billingPayment.findUniqueOrThrow({ where: { idempotenceKey: key } }),
+    );
+    expect(row.idempotenceLabel).toBe(`renewal:${tenant.tenantId}:${end.toISOString()}:1`);
+    expect(row.idempotenceLabel).toBe(renewalLabel(tenant.tenantId, end, 1));
+    expect(row.idempotenceLabel?.length).toBeGreaterThan(64);
+    // what YooKassa was asked: the saved card, and the receipt a Russian online payment needs
+    expect(fake.requests.find((r) => r.idempotenceKey === key)?.body).toMatchObject({
+      payment_method_id: expect.any(String),
+      receipt: {
+        customer: { email: tenant.staff.owner.email },
+        items: [
+          {
+            description: "MAX Loyalty: Start",
+            quantity: "1.00",
+            amount: { value: "1490.00", currency: "RUB" },
+            vat_code: 1,
+            payment_mode: "full_payment",
+            payment_subject: "service",
+          },
+        ],
+      },
+    });
 
     const renewed = await subscriptionOf(tenant);
     expect(renewed.status).toBe("active");
@@ -652,8 +687,34 @@ describe("refunds", () => {
       refunds: [{ amountMinor: "50000", status: "succeeded" }],
     });
     const create = fake.requests.filter((r) => r.path === "/v3/refunds" && r.method === "POST").at(-1);
-    expect(create?.idempotenceKey).toBe(`refund:${tenant.tenantId}:${paymentId}:${key}`);
-    expect(create?.body).toMatchObject({ payment_id: yookassaId, amount: { value: "500.00", currency: "RUB" } });
+    // a UUID derived from refund:<tenant>:<payment>:<client key> (about 117 characters)
+    const label = refundLabel(tenant.tenantId, paymentId, key);
+    expect(label).toBe(`refund:${tenant.tenantId}:${paymentId}:${key}`);
+    expect(create?.idempotenceKey).toBe(keyFromLabel(label));
+    expect(create?.idempotenceKey?.length).toBe(36);
+    const stored = await test.db.withTenant(tenant.tenantId, (tx) =>
+      tx.billingRefund.findMany({ where: { paymentId } }),
+    );
+    expect(stored.map((refund) => refund.idempotenceLabel)).toEqual([label]);
+    // a partial refund carries its receipt: the refunded amount as the line, to the payer's e-mail
+    expect(create?.body).toEqual({
+      payment_id: yookassaId,
+      amount: { value: "500.00", currency: "RUB" },
+      description: "charged twice by mistake",
+      receipt: {
+        customer: { email: tenant.staff.owner.email },
+        items: [
+          {
+            description: "MAX Loyalty: Start",
+            quantity: "1.00",
+            amount: { value: "500.00", currency: "RUB" },
+            vat_code: 1,
+            payment_mode: "full_payment",
+            payment_subject: "service",
+          },
+        ],
+      },
+    });
 
     // a retry, and YooKassa's notification, change nothing
     await call(
@@ -698,6 +759,11 @@ describe("refunds", () => {
       expect(pending.body).toMatchObject({
         refundedMinor: "0",
         refunds: [{ amountMinor: "149000", status: "pending" }],
+      });
+      // a full refund carries a receipt too
+      const sent = fake.requests.filter((r) => r.path === "/v3/refunds" && r.method === "POST").at(-1);
+      expect(sent?.body).toMatchObject({
+        receipt: { items: [{ amount: { value: "1490.00", currency: "RUB" }, quantity: "1.00", vat_code: 1 }] },
       });
       const refund = [...fake.refunds.values()].at(-1);
       if (!refund) throw new Error("no refund at the fake");

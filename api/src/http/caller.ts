@@ -9,7 +9,7 @@ import type { TenantDirectory } from "../auth/tenant-directory.ts";
 import { type Permission, roleMay, scopeMay } from "../core/auth/permissions.ts";
 import type { Actor, EngineDeps } from "../core/context.ts";
 import { guestForTelegramUser } from "../core/guests/telegram-guest.ts";
-import { clientIp } from "./client-ip.ts";
+import { clientIp, type TrustedProxies } from "./client-ip.ts";
 import type { AppEnv } from "./context.ts";
 import { problem } from "./problem.ts";
 
@@ -135,7 +135,7 @@ export function guestOf(c: Context<AppEnv>): { tenantId: string; guestId: string
 export function staffOf(
   c: Context<AppEnv>,
   source: Actor["source"],
-  trustProxy: boolean,
+  trustProxy: TrustedProxies,
 ): Actor & { tenantId: string } {
   const staff = c.get("staff");
   if (!staff) throw new Error("staffOf used on a route without requireStaff");

@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { clientIp } from "./client-ip.ts";
+import { clientIp, type TrustedProxies } from "./client-ip.ts";
 import type { AppEnv } from "./context.ts";
 import { problem } from "./problem.ts";
 
@@ -13,7 +13,7 @@ export interface RateLimitOptions {
   redis: Redis;
   perMinute: number;
   keyPrefix: string;
-  trustProxy: boolean;
+  trustProxy: TrustedProxies;
   /** requests the limit does not apply to */
   skip?: (path: string) => boolean;
 }

@@ -6,7 +6,9 @@ import { ServiceError } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBroadcastAllowed } from "../../src/core/billing/plan-limits.ts";
-import type { StaffRole } from "../../src/core/context.ts";
+import { createEngineDeps, type StaffRole } from "../../src/core/context.ts";
+import { completeRegistration } from "../../src/core/guests/registration.ts";
+import { grantBirthdayBonuses } from "../../src/core/loyalty/birthday-bonuses.ts";
 import { createTestApp, type TestApp } from "../support.ts";
 import { putOnPlan, type SubscriptionStatus } from "./plans.ts";
 import { buildWorld, json, key, type World } from "./world.ts";
@@ -211,6 +213,109 @@ describe("guests", () => {
     await seedGuests(world, 600);
     const late = await guestFromMiniApp(world);
     expect((await accrue(world, late.guestId)).status).toBe(201);
+  });
+});
+
+describe("bonuses", () => {
+  it("of a restricted tenant go only to guests within the plan: welcome, birthday and attendance alike", async () => {
+    const world = await buildWorld(test);
+    const engine = createEngineDeps({ db: test.db, redis: test.redis });
+    const early = await guestFromMiniApp(world);
+    await seedGuests(world, 499);
+    const late = await guestFromMiniApp(world);
+    const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+    await test.db.withTenant(world.tenantId, async (tx) => {
+      await tx.loyaltyProgram.update({
+        where: { tenantId: world.tenantId },
+        data: { welcomeBonusPoints: 100, birthdayBonusPoints: 200, birthdayDaysBefore: 3, birthdayDaysAfter: 3 },
+      });
+      for (const [n, guest] of [early, late].entries()) {
+        await tx.guest.update({
+          where: { tenantId_id: { tenantId: world.tenantId, id: guest.guestId } },
+          data: {
+            firstName: `Guest ${n}`,
+            phone: `+7999${String(telegramSerial).padStart(7, "0")}${n}`,
+            consentAt: new Date(),
+            birthday: today,
+          },
+        });
+      }
+    });
+    await onPlan(world, "trial", "restricted");
+    const balance = async (guestId: string) =>
+      test.db.withTenant(
+        world.tenantId,
+        async (tx) =>
+          (await tx.guest.findUniqueOrThrow({ where: { tenantId_id: { tenantId: world.tenantId, id: guestId } } }))
+            .balance,
+      );
+
+    // welcome: the guest beyond the plan is registered all the same, without the bonus
+    const lateWelcome = await completeRegistration(engine, world.tenantId, late.guestId);
+    expect(lateWelcome).toMatchObject({ welcomeBonus: 0, profile: { registered: true } });
+    expect((await completeRegistration(engine, world.tenantId, early.guestId)).welcomeBonus).toBe(100);
+
+    // birthday: only the guest within the plan
+    expect(await grantBirthdayBonuses(engine, world.tenantId)).toBe(1);
+    expect(await balance(early.guestId)).toBe(300);
+    expect(await balance(late.guestId)).toBe(0);
+
+    // attendance: checked in, and the cashier is told why the bonus was not credited
+    const manager = { Authorization: `Bearer ${await world.tokenFor("manager")}` };
+    const created = await test.app.request(
+      "/api/v1/events",
+      json(
+        {
+          title: "Tasting",
+          startsAt: new Date(Date.now() + 2 * 3_600_000).toISOString(),
+          endsAt: new Date(Date.now() + 4 * 3_600_000).toISOString(),
+          capacity: 10,
+          attendanceBonusPoints: 50,
+        },
+        manager,
+      ),
+    );
+    expect(created.status).toBe(201);
+    const { id: eventId } = (await created.json()) as { id: string };
+    const published = await test.app.request(`/api/v1/events/${eventId}/publish`, { method: "POST", headers: manager });
+    expect(published.status).toBe(200);
+    const register = async (telegramId: number) =>
+      test.app.request(`/api/v1/me/events/${eventId}/registration`, {
+        method: "POST",
+        headers: {
+          Authorization: `tma ${world.initData({ id: telegramId, first_name: "Guest" })}`,
+          "X-Tenant": world.slug,
+          ...key(),
+        },
+      });
+    const checkIn = async (guestId: string) => {
+      const response = await test.app.request(
+        `/api/v1/events/${eventId}/check-in`,
+        json({ guestId }, { Authorization: `Bearer ${await world.tokenFor("cashier")}` }),
+      );
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    for (const guest of [early, late]) {
+      const telegramId = await test.db.withTenant(world.tenantId, async (tx) =>
+        Number(
+          (
+            await tx.guest.findUniqueOrThrow({
+              where: { tenantId_id: { tenantId: world.tenantId, id: guest.guestId } },
+            })
+          ).telegramUserId,
+        ),
+      );
+      expect((await register(telegramId)).status).toBe(200);
+    }
+    expect(await checkIn(late.guestId)).toMatchObject({
+      status: 200,
+      body: { bonusPoints: 0, bonusWithheld: 50, balance: null },
+    });
+    expect(await balance(late.guestId)).toBe(0);
+    expect(await checkIn(early.guestId)).toMatchObject({
+      status: 200,
+      body: { bonusPoints: 50, bonusWithheld: 0, balance: 350 },
+    });
   });
 });
 

@@ -157,7 +157,9 @@ export async function checkin(conversation: Talk, ctx: TalkContext, args: CheckI
         ? t("checkin-already", { name, time: time(result.checkedInAt, tenant) })
         : result.bonusPoints > 0
           ? t("checkin-done-bonus", { name, count: result.bonusPoints })
-          : t("checkin-done", { name }),
+          : result.bonusWithheld > 0
+            ? t("checkin-done-bonus-withheld", { name, count: result.bonusWithheld })
+            : t("checkin-done", { name }),
     );
   }
 }

@@ -4,7 +4,8 @@
 // banner while the plan is unpaid; and the upgrade prompt when a plan limit refuses something.
 import "./dom.ts";
 import "./without-xhr.ts";
-import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { readdirSync, readFileSync } from "node:fs";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { putOnPlan } from "../../../api/test/http/plans.ts";
 import { buildWorld, type World } from "../../../api/test/http/world.ts";
@@ -12,7 +13,8 @@ import { createTestApp, type TestApp } from "../../../api/test/support.ts";
 import { type FakeYooKassa, startFakeYooKassa } from "../../../workers/src/testing/fake-yookassa.ts";
 import { AdminApp, createServices } from "../../src/admin/app/App.tsx";
 import { ServicesProvider } from "../../src/admin/app/context.tsx";
-import { localeStore } from "../../src/admin/i18n/locale.ts";
+import { errorText, localeStore } from "../../src/admin/i18n/locale.ts";
+import { messages } from "../../src/admin/i18n/messages.ts";
 import BillingReturnPage from "../../src/admin/pages/BillingReturnPage.tsx";
 import { PENDING_PAYMENT_KEY } from "../../src/admin/pages/billing-common.ts";
 import { baseUrl, browserFetch } from "./browser-fetch.ts";
@@ -167,6 +169,10 @@ describe("the return page", () => {
     await open(world, "#/billing/return");
     const outcome = await screen.findByTestId("payment-outcome", {}, { timeout: 8_000 });
     expect(outcome.textContent).toContain("The payment did not go through.");
+    // YooKassa's reason code as a sentence, not the code
+    expect(screen.getByTestId("payment-reason").textContent).toBe(
+      "Reason: There was not enough money on the card. Top it up or pay with another card.",
+    );
     expect(window.sessionStorage.getItem(PENDING_PAYMENT_KEY)).toBeNull();
   });
 
@@ -203,6 +209,196 @@ describe("the unpaid plan banner", () => {
     await open(world, "#/billing");
     await screen.findByTestId("current-plan", {}, slow);
     expect(screen.queryByTestId("billing-banner")).toBeNull();
+  });
+});
+
+/** A paid subscription whose renewal has failed `attempts` times, with the next try at `next`. */
+async function renewalFailing(world: World, attempts: number, next: Date | null) {
+  await putOnPlan(test, world.tenantId, "start", "active");
+  await test.db.withTenant(world.tenantId, (tx) =>
+    tx.subscription.update({
+      where: { tenantId: world.tenantId },
+      data: {
+        renewalAttempts: attempts,
+        nextRenewalAt: next,
+        paymentMethodId: crypto.randomUUID(),
+        paymentMethodTitle: "Bank card *4444",
+      },
+    }),
+  );
+}
+
+describe("a failed renewal", () => {
+  it("is shown in the banner with the next attempt, in English and Russian", async () => {
+    const world = await buildWorld(test);
+    const next = new Date(Date.now() + 6 * 3_600_000);
+    await renewalFailing(world, 1, next);
+    await open(world, "#/staff");
+    const banner = await screen.findByTestId("billing-banner", {}, slow);
+    expect(banner.textContent).toMatch(
+      /did not go through\. We will try the saved card again on .+; you can also pay now/,
+    );
+    expect(banner.textContent).toContain(
+      new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(next),
+    );
+    expect(within(banner).getByRole("link", { name: "Pay now with another card" }).getAttribute("href")).toBe(
+      "#/billing",
+    );
+    cleanup();
+    localeStore.getState().setLocale("ru");
+    await open(world, "#/staff");
+    const russian = await screen.findByTestId("billing-banner", {}, slow);
+    expect(russian.textContent).toMatch(/^Платёж за тариф не прошёл\. Мы ещё раз попробуем списать/);
+    expect(within(russian).getByRole("link", { name: "Оплатить сейчас другой картой" })).toBeTruthy();
+  });
+
+  it("says when there will be no more automatic attempts", async () => {
+    const world = await buildWorld(test);
+    await renewalFailing(world, 4, null);
+    await open(world, "#/staff");
+    const banner = await screen.findByTestId("billing-banner", {}, slow);
+    expect(banner.textContent).toContain("there will be no more automatic attempts");
+  });
+
+  it("can be paid now on the billing page: a checkout of the current plan, to YooKassa's page", async () => {
+    const world = await buildWorld(test);
+    await renewalFailing(world, 2, new Date(Date.now() + 24 * 3_600_000));
+    await open(world, "#/billing");
+    const notice = await screen.findByTestId("renewal-failed", {}, slow);
+    expect(notice.textContent).toMatch(
+      /^The renewal payment did not go through \(2 attempts\)\. We will try the saved card again on /,
+    );
+    const before = fake.requests.length;
+    fireEvent.click(within(notice).getByRole("button", { name: "Pay now with another card" }));
+    await screen.findByText("Opening the payment page…", {}, slow);
+    // The text shows while the checkout call is still on its way to YooKassa.
+    const created = () => fake.requests.slice(before).filter((r) => r.method === "POST" && r.path === "/v3/payments");
+    await waitFor(() => expect(created()).toHaveLength(1), slow);
+    expect(created()[0]?.body).toMatchObject({ amount: { value: "1490.00" }, save_payment_method: true });
+    const stored = await test.db.withTenant(world.tenantId, (tx) => tx.billingPayment.findMany());
+    expect(stored.map((p) => [p.planId, p.kind, p.status])).toEqual([["start", "checkout", "pending"]]);
+  });
+});
+
+describe("a trial ending soon", () => {
+  it("is shown in the banner and on the billing page", async () => {
+    const world = await buildWorld(test);
+    const end = new Date(Date.now() + 2 * 86_400_000);
+    await test.db.withTenant(world.tenantId, (tx) =>
+      tx.subscription.create({
+        data: {
+          tenantId: world.tenantId,
+          planId: "trial",
+          status: "trialing",
+          currentPeriodStart: new Date(Date.now() - 12 * 86_400_000),
+          currentPeriodEnd: end,
+        },
+      }),
+    );
+    await open(world, "#/billing");
+    const banner = await screen.findByTestId("billing-banner", {}, slow);
+    const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium" }).format(end);
+    expect(banner.textContent).toContain(`Your trial ends on ${day}. Choose a plan`);
+    expect(within(banner).getByRole("link", { name: "Choose a plan" })).toBeTruthy();
+    expect((await screen.findByTestId("trial-ending", {}, slow)).textContent).toBe(
+      `The trial ends on ${day}. Choose a plan below to keep everything working.`,
+    );
+  });
+});
+
+describe("the payment history", () => {
+  it("loads older payments page by page, and shows refunds, reasons and YooKassa's page for an open one", async () => {
+    const world = await buildWorld(test);
+    const start = Date.now() - 60 * 86_400_000;
+    await test.db.withTenant(world.tenantId, async (tx) => {
+      await tx.billingPayment.createMany({
+        data: Array.from({ length: 52 }, (_, n) => ({
+          tenantId: world.tenantId,
+          kind: "renewal" as const,
+          planId: "start",
+          amountMinor: 149_000n,
+          currency: "RUB",
+          idempotenceKey: crypto.randomUUID(),
+          status: n === 0 ? ("canceled" as const) : n === 51 ? ("pending" as const) : ("succeeded" as const),
+          cancellationReason: n === 0 ? "card_expired" : null,
+          confirmationUrl: n === 51 ? "https://yoomoney.ru/checkout/payments/v2/contract?orderId=open" : null,
+          refundedMinor: n === 1 ? 50_000n : 0n,
+          periodStart: new Date(start + n * 3_600_000),
+          periodEnd: new Date(start + n * 3_600_000 + 30 * 86_400_000),
+          createdAt: new Date(start + n * 3_600_000),
+        })),
+      });
+      const refunded = await tx.billingPayment.findFirstOrThrow({ where: { refundedMinor: 50_000n } });
+      await tx.billingRefund.createMany({
+        data: [
+          {
+            tenantId: world.tenantId,
+            paymentId: refunded.id,
+            amountMinor: 50_000n,
+            idempotenceKey: crypto.randomUUID(),
+            status: "succeeded",
+            reason: "goodwill",
+          },
+          {
+            tenantId: world.tenantId,
+            paymentId: refunded.id,
+            amountMinor: 20_000n,
+            idempotenceKey: crypto.randomUUID(),
+            status: "pending",
+            reason: "more",
+          },
+        ],
+      });
+    });
+    await open(world, "#/billing");
+    const table = await screen.findByRole("table", { name: "Payment history" }, slow);
+    expect(within(table).getAllByRole("row")).toHaveLength(51); // a header and 50 payments
+    expect(within(table).getByRole("link", { name: "Complete the payment on YooKassa" }).getAttribute("href")).toBe(
+      "https://yoomoney.ru/checkout/payments/v2/contract?orderId=open",
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Load more" }));
+    await screen.findByText("The card has expired. Pay with another card.", {}, slow);
+    expect(within(screen.getByRole("table", { name: "Payment history" })).getAllByRole("row")).toHaveLength(53);
+    expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+    const refunds = screen.getByTestId("payment-refunds");
+    expect([...refunds.querySelectorAll("li")].map((li) => li.textContent)).toEqual([
+      expect.stringMatching(/500\.00.* refunded, \d/),
+      expect.stringMatching(/200\.00.* in progress, \d/),
+    ]);
+  });
+});
+
+describe("billing's refusals", () => {
+  it("have a sentence in English and Russian for every message key the billing verbs use", () => {
+    const dir = new URL("../../../api/src/core/billing/", import.meta.url);
+    const keys = new Set<string>();
+    for (const file of readdirSync(dir)) {
+      for (const match of readFileSync(new URL(file, dir), "utf8").matchAll(/"(billing-[a-z-]+)"/g)) {
+        keys.add(match[1] as string);
+      }
+    }
+    for (const key of ["billing-plan-paid", "billing-refund-unpaid", "billing-yookassa-unreachable"]) {
+      expect(keys).toContain(key);
+    }
+    for (const key of keys) {
+      expect(messages.en.errors.keys[key], key).toBeTruthy();
+      expect(messages.ru.errors.keys[key], key).toBeTruthy();
+    }
+  });
+
+  it("are shown as those sentences: cancelling a trial", async () => {
+    const world = await buildWorld(test);
+    const response = await test.app.request("/api/v1/billing/cancel", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await world.tokenFor("owner")}`, "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(response.status).toBe(409);
+    const problem = (await response.json()) as { messageKey: string; detail: string };
+    expect(problem.messageKey).toBe("billing-nothing-to-cancel");
+    const error = { status: 409, messageKey: problem.messageKey, message: problem.detail };
+    expect(errorText(error, messages.ru)).toBe("Отменить можно только оплаченную подписку.");
+    expect(errorText(error, messages.en)).toBe("Only a paid subscription can be cancelled.");
   });
 });
 

@@ -251,6 +251,63 @@ describe("running an event", () => {
     expect(screen.getByRole("button", { name: "Finish" })).toBeTruthy();
   });
 
+  it("says at the door when the attendance bonus is not credited because the plan is restricted", async () => {
+    const shared = world;
+    world = await buildWorld(test);
+    try {
+      // a trial (500 guests) that ran out unpaid, and a guest who joined beyond it
+      await test.db.withTenant(world.tenantId, async (tx) => {
+        for (let n = 0; n < 5; n++) {
+          await tx.guest.createMany({
+            data: Array.from({ length: 100 }, (_, i) => ({
+              tenantId: world.tenantId,
+              id: `0190${String(n).padStart(4, "0")}-0000-7000-8000-${String(i).padStart(12, "0")}`,
+            })),
+          });
+        }
+        await tx.subscription.create({
+          data: {
+            tenantId: world.tenantId,
+            planId: "trial",
+            status: "restricted",
+            currentPeriodStart: new Date(Date.now() - 30 * 86_400_000),
+            currentPeriodEnd: new Date(Date.now() - 16 * 86_400_000),
+          },
+        });
+      });
+      const card = await test.app.request("/api/v1/me/card", {
+        headers: {
+          Authorization: `tma ${world.initData({ id: 7_990_001, first_name: "Vera" })}`,
+          "X-Tenant": world.slug,
+        },
+      });
+      const vera = ((await card.json()) as { guest: { id: string } }).guest.id;
+      await test.db.withTenant(world.tenantId, (tx) =>
+        tx.guest.update({
+          where: { tenantId_id: { tenantId: world.tenantId, id: vera } },
+          data: { firstName: "Vera", phone: "+79990002299", registeredAt: new Date() },
+        }),
+      );
+      // Within the check-in window (it opens 12 hours before the start).
+      const startsAt = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 2 * 3_600_000).toISOString();
+      const endsAt = new Date(Date.parse(startsAt) + 3 * 3_600_000).toISOString();
+      const id = await draftEvent({ title: "Tasting", capacity: 10, attendanceBonusPoints: 50, startsAt, endsAt });
+      expect((await asOwner(`/api/v1/events/${id}/publish`, { method: "POST" })).status).toBe(200);
+      await register(id, vera);
+      await open(`#/events/${id}`);
+      await screen.findByRole("table", { name: "Guests" });
+      const door = screen.getByLabelText("Guest's 6-digit code, phone or name");
+      fireEvent.change(door, { target: { value: "+79990002299" } });
+      fireEvent.click(within(door.closest("form") as HTMLElement).getByRole("button", { name: "Check in" }));
+      expect((await screen.findByTestId("check-in-result")).textContent).toBe(
+        "Vera is checked in. The 50 points for attending were not credited: the guest joined beyond your plan's guest limit and the plan is unpaid or ended. Pay or upgrade on the Billing page.",
+      );
+      expect(await balanceOf(vera)).toBe(0);
+    } finally {
+      world = shared;
+    }
+  });
+
   it("cancels only with a reason, saying who is told and what is returned", async () => {
     const id = await draftEvent({ title: "Jazz night", capacity: 1, pricePoints: 120 });
     expect((await asOwner(`/api/v1/events/${id}/publish`, { method: "POST" })).status).toBe(200);

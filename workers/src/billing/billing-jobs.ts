@@ -9,6 +9,7 @@ import {
   createBillingDeps,
   defaultBillingSettings,
   settleBillingNotification,
+  TRIAL_NOTICE_DAYS,
   type YooKassaClient,
 } from "@maxl/api";
 import type { JobsOptions } from "bullmq";
@@ -38,8 +39,12 @@ const dueTenants = `
    WHERE t.status <> 'suspended'
      AND (
        -- never looked at: still on the trial the tenant started with, which may have ended
+       -- (or about to end: the owner is told TRIAL_NOTICE_DAYS before)
        (s.tenant_id IS NULL
-          AND t.created_at + make_interval(days => coalesce((SELECT trial_days FROM plans WHERE id = 'trial'), 14)) <= $1)
+          AND t.created_at + make_interval(days => coalesce((SELECT trial_days FROM plans WHERE id = 'trial'), 14) - $5)
+              <= $1)
+       OR (s.status = 'trialing' AND s.trial_notice_at IS NULL AND NOT s.cancel_at_period_end
+           AND s.current_period_end - make_interval(days => $5) <= $1)
        OR (s.status IN ('trialing', 'active') AND s.current_period_end <= $1)
        OR (s.status = 'past_due' AND (s.grace_until IS NULL OR s.grace_until <= $1 OR s.cancel_at_period_end))
        OR (s.status IN ('active', 'past_due') AND NOT s.cancel_at_period_end AND s.payment_method_id IS NOT NULL
@@ -127,6 +132,7 @@ export function billingJobs(options: BillingJobsOptions = {}): JobDefinition[] {
         settings.renewBeforeHours,
         settings.retryHours.length,
         limit,
+        TRIAL_NOTICE_DAYS,
       ]);
       await deps.enqueueMany(
         queueNames.billing,

@@ -6,6 +6,12 @@
 // A payment with `confirmation` waits (pending) for the test to settle it, like an owner on
 // YooKassa's page; one with `payment_method_id` (a renewal) is charged at once and succeeds or is
 // declined as the test set. Error bodies are YooKassa's: {type:"error", id, code, description}.
+// As the real API with receipts through YooKassa (54-FZ) it refuses an Idempotence-Key over 64
+// characters, and a payment or refund without a well-formed `receipt` (a customer e-mail or
+// phone; items each with a description of at most 128 characters, a quantity, an amount, a
+// vat_code 1..12, a payment_subject and a payment_mode; item amount × quantity adding up to the
+// amount). The same key with the same body (as JSON, whatever the order of its keys) answers
+// with the first result.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -118,13 +124,8 @@ export async function startFakeYooKassa(options: { shopId?: string; secretKey?: 
     ) {
       return [400, errorBody("invalid_request", "Amount is invalid", "amount")];
     }
-    const receipt = body.receipt as { customer?: { email?: unknown }; items?: unknown[] } | undefined;
-    if (
-      receipt &&
-      (typeof receipt.customer?.email !== "string" || !Array.isArray(receipt.items) || receipt.items.length === 0)
-    ) {
-      return [400, errorBody("invalid_request", "Receipt is invalid", "receipt")];
-    }
+    const receiptProblem = checkReceipt(body.receipt, amount.value);
+    if (receiptProblem) return [400, errorBody("invalid_request", receiptProblem, "receipt")];
     const payment: FakeYooKassaPayment = {
       id: randomUUID(),
       status: "pending",
@@ -173,6 +174,8 @@ export async function startFakeYooKassa(options: { shopId?: string; secretKey?: 
     if (refunded + cents(amount.value) > cents(payment.amount.value)) {
       return [400, errorBody("invalid_request", "Refund amount exceeds the payment amount", "amount")];
     }
+    const receiptProblem = checkReceipt(body.receipt, amount.value);
+    if (receiptProblem) return [400, errorBody("invalid_request", receiptProblem, "receipt")];
     const refund: FakeYooKassaRefund = {
       id: randomUUID(),
       payment_id: payment.id,
@@ -212,11 +215,21 @@ export async function startFakeYooKassa(options: { shopId?: string; secretKey?: 
       if (method === "POST" && (path === "/v3/payments" || path === "/v3/refunds")) {
         if (!idempotenceKey)
           return send(400, errorBody("invalid_request", "Idempotence key is required", "Idempotence-Key"));
+        if (idempotenceKey.length > MAX_IDEMPOTENCE_KEY_LENGTH) {
+          return send(
+            400,
+            errorBody(
+              "invalid_request",
+              `Idempotence key is too long: at most ${MAX_IDEMPOTENCE_KEY_LENGTH} characters`,
+              "Idempotence-Key",
+            ),
+          );
+        }
         if (body === undefined || typeof body !== "object" || body === null) {
           return send(400, errorBody("invalid_request", "Request body is not valid JSON"));
         }
         const seen = byKey.get(idempotenceKey);
-        const canonical = JSON.stringify(body);
+        const canonical = canonicalJson(body);
         if (seen) {
           if (seen.body !== canonical || seen.path !== path) {
             return send(
@@ -298,8 +311,55 @@ export async function startFakeYooKassa(options: { shopId?: string; secretKey?: 
   };
 }
 
+/** YooKassa's limit on the Idempotence-Key header. */
+export const MAX_IDEMPOTENCE_KEY_LENGTH = 64;
+
 function cents(value: string): number {
   return Math.round(Number(value) * 100);
+}
+
+/** JSON with every object's keys sorted: two bodies that mean the same compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item as Json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+}
+
+/** What is wrong with a 54-FZ receipt for `total`, or null when it is well-formed. */
+function checkReceipt(receipt: unknown, total: string): string | null {
+  if (!receipt || typeof receipt !== "object") return "Receipt is required";
+  const { customer, items } = receipt as { customer?: { email?: unknown; phone?: unknown }; items?: unknown };
+  if (typeof customer?.email !== "string" && typeof customer?.phone !== "string") {
+    return "Receipt customer needs an email or a phone";
+  }
+  if (!Array.isArray(items) || items.length === 0 || items.length > 100) return "Receipt items are invalid";
+  let sum = 0;
+  for (const raw of items as Json[]) {
+    const amount = raw.amount as { value?: unknown; currency?: unknown } | undefined;
+    const quantity = Number(raw.quantity);
+    if (typeof raw.description !== "string" || raw.description.length === 0 || raw.description.length > 128) {
+      return "Receipt item description must be 1 to 128 characters";
+    }
+    if (!Number.isFinite(quantity) || quantity <= 0) return "Receipt item quantity is invalid";
+    if (
+      typeof amount?.value !== "string" ||
+      !/^\d+\.\d{2}$/.test(amount.value) ||
+      typeof amount.currency !== "string"
+    ) {
+      return "Receipt item amount is invalid";
+    }
+    if (!Number.isInteger(Number(raw.vat_code)) || Number(raw.vat_code) < 1 || Number(raw.vat_code) > 12) {
+      return "Receipt item vat_code is invalid";
+    }
+    if (typeof raw.payment_subject !== "string" || typeof raw.payment_mode !== "string") {
+      return "Receipt item needs payment_subject and payment_mode";
+    }
+    sum += Math.round(cents(amount.value) * quantity);
+  }
+  if (sum !== cents(total)) return "Receipt items do not add up to the amount";
+  return null;
 }
 
 function headerOf(request: IncomingMessage, name: string): string | undefined {

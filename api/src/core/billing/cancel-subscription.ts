@@ -16,7 +16,9 @@ export async function cancelAtPeriodEnd(
   await deps.db.withTenant(tenantId, async (tx) => {
     const sub = await lockSubscription(tx, tenantId);
     if (sub.status !== "active" && sub.status !== "past_due") {
-      throw new ServiceError("CONFLICT", "Only a paid subscription can be cancelled.");
+      throw new ServiceError("CONFLICT", "Only a paid subscription can be cancelled.", {
+        key: "billing-nothing-to-cancel",
+      });
     }
     if (sub.cancelAtPeriodEnd) return;
     await tx.subscription.update({
@@ -47,7 +49,9 @@ export async function resumeSubscription(
     const sub = await lockSubscription(tx, tenantId);
     if (!sub.cancelAtPeriodEnd) return;
     if (sub.status === "canceled" || sub.currentPeriodEnd <= deps.clock()) {
-      throw new ServiceError("CONFLICT", "The subscription has ended; choose a plan to subscribe again.");
+      throw new ServiceError("CONFLICT", "The subscription has ended; choose a plan to subscribe again.", {
+        key: "billing-subscription-ended",
+      });
     }
     await tx.subscription.update({ where: { tenantId }, data: { cancelAtPeriodEnd: false } });
     await recordAction(tx, tenantId, actor, "billing.resume", "subscription", tenantId, {

@@ -3,6 +3,7 @@
 import type { SubscriptionModel, TenantTx } from "@maxl/db";
 import { COUNTED_AT_SQL } from "../broadcasts/allowance.ts";
 import type { EngineDeps } from "../context.ts";
+import { TRIAL_NOTICE_DAYS } from "./advance-subscription.ts";
 import { type PlanView, planView } from "./plans.ts";
 import { lockSubscription } from "./subscription-state.ts";
 
@@ -28,7 +29,7 @@ function noticeFor(sub: SubscriptionModel, now: Date): SubscriptionView["notice"
   if (sub.status === "past_due") return "past_due";
   if (sub.renewalAttempts > 0) return "payment_failed";
   if (sub.cancelAtPeriodEnd) return "cancel_scheduled";
-  if (sub.status === "trialing" && sub.currentPeriodEnd.getTime() - now.getTime() < 3 * 86_400_000) {
+  if (sub.status === "trialing" && sub.currentPeriodEnd.getTime() - now.getTime() < TRIAL_NOTICE_DAYS * 86_400_000) {
     return "trial_ending";
   }
   return null;

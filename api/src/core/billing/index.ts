@@ -1,8 +1,23 @@
 // Billing's verbs and pieces, for the routes, the workers and the tests.
-export { type AdvanceOutcome, advanceSubscription, renewalKey } from "./advance-subscription.ts";
+export {
+  type AdvanceOutcome,
+  advanceSubscription,
+  BILLING_RESTRICTED,
+  BILLING_TRIAL_ENDING,
+  NO_RECEIPT_CONTACT,
+  renewalKey,
+  TRIAL_NOTICE_DAYS,
+} from "./advance-subscription.ts";
 export { type BillingDeps, createBillingDeps, requireYooKassa } from "./billing-deps.ts";
 export { cancelAtPeriodEnd, resumeSubscription } from "./cancel-subscription.ts";
 export { currentSubscription, type SubscriptionView } from "./current-subscription.ts";
+export {
+  checkoutLabel,
+  keyFromLabel,
+  refundLabel,
+  renewalLabel,
+  YOOKASSA_MAX_KEY_LENGTH,
+} from "./idempotence-keys.ts";
 export {
   createSourceAllowList,
   handledBillingEvents,
@@ -15,6 +30,7 @@ export {
 export { listPayments, type PaymentView, paymentById, refreshPayment } from "./payments.ts";
 export { listPlans, type PlanView } from "./plans.ts";
 export { type NotificationOutcome, settleBillingNotification } from "./process-notification.ts";
+export { RECEIPT_DESCRIPTION_MAX, type Receipt } from "./receipts.ts";
 export { refundPayment, settleRefund } from "./refund-payment.ts";
 export {
   type BillingSettings,

@@ -60,8 +60,13 @@ export async function settlePaymentIn(
     const paidAt = payment.captured_at ? new Date(payment.captured_at) : now;
     await tx.billingPayment.update({ where, data: { status: "succeeded", paidAt } });
     const sub = await lockSubscription(tx, tenantId);
-    // A renewal only ever moves the period forward; a checkout starts the period it paid for.
-    const extends_ = ours.kind === "checkout" || ours.periodEnd > sub.currentPeriodEnd;
+    // A renewal only ever moves the period forward. A checkout starts the period it paid for,
+    // unless the period now running was paid (by a renewal, while the owner sat on YooKassa's
+    // page) and ends later than this one would: a late checkout never shortens a paid period.
+    const extends_ =
+      ours.kind === "checkout"
+        ? ours.periodEnd > sub.currentPeriodEnd || !(await paidFurther(tx, tenantId, ours.id, sub.currentPeriodEnd))
+        : ours.periodEnd > sub.currentPeriodEnd;
     const method = payment.payment_method?.saved ? payment.payment_method : null;
     await tx.subscription.update({
       where: { tenantId },
@@ -103,6 +108,14 @@ export async function settlePaymentIn(
   }
   await tx.billingPayment.update({ where, data: { status: payment.status, confirmationUrl } });
   return { outcome: "updated", paymentId: ours.id };
+}
+
+/** Whether another payment that succeeded paid for the period ending at `periodEnd`. */
+async function paidFurther(tx: TenantTx, tenantId: string, exceptId: string, periodEnd: Date): Promise<boolean> {
+  const paid = await tx.billingPayment.count({
+    where: { tenantId, id: { not: exceptId }, status: "succeeded", periodEnd },
+  });
+  return paid > 0;
 }
 
 /** A renewal for the current period failed: the next try per BILLING_RETRY_HOURS, and the owner told. */

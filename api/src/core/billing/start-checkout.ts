@@ -3,15 +3,22 @@
 // needs; the owner confirms on YooKassa's page. A cheaper plan while paid up is a downgrade: it
 // takes effect at the period's end (next_plan_id), with nothing to pay now.
 //
+// A renewal that failed can be paid now the same way (the owner "pays now" or changes the card):
+// a checkout of the current plan while its renewal is failing pays the next period.
+//
 // Idempotent: the client's Idempotency-Key names our payment (its id is derived from the key), and
 // our payment's id is the Idempotence-Key we send YooKassa, so a retried request, or a retry after
-// YooKassa's answer was lost, returns the same payment and creates one payment at YooKassa.
-import { createHash } from "node:crypto";
+// YooKassa's answer was lost, returns the same payment and creates one payment at YooKassa. The
+// body is stored with the row and a retry sends it unchanged (a plan renamed in between, or
+// another owner retrying, cannot change what YooKassa sees under the key).
+import type { Prisma } from "@maxl/db";
 import { isUniqueViolation, type TenantTx } from "@maxl/db";
 import { ServiceError } from "@maxl/shared";
 import { recordAction } from "../audit/record-action.ts";
 import type { Actor } from "../context.ts";
 import { type BillingDeps, requireYooKassa } from "./billing-deps.ts";
+import { checkoutLabel, keyFromLabel } from "./idempotence-keys.ts";
+import { noReceiptContact, receiptFor, subscriptionDescription } from "./receipts.ts";
 import { settlePaymentIn } from "./settle-payment.ts";
 import { addMonths, lockSubscription } from "./subscription-state.ts";
 import { type CreatePaymentRequest, YooKassaError, yookassaAmount } from "./yookassa-client.ts";
@@ -26,11 +33,9 @@ export interface CheckoutResult {
   effectiveAt: string | null;
 }
 
-/** A UUID (version 8, RFC 9562) derived from the tenant and the client's key. */
+/** A UUID derived from the tenant and the client's key: our payment's id and its Idempotence-Key. */
 export function checkoutPaymentId(tenantId: string, idempotencyKey: string): string {
-  const hex = createHash("sha256").update(`checkout:${tenantId}:${idempotencyKey}`).digest("hex");
-  const variant = ((Number.parseInt(hex[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return keyFromLabel(checkoutLabel(tenantId, idempotencyKey));
 }
 
 /** The return address with `payment=<id>` added to the query of its hash route (or of the URL). */
@@ -47,7 +52,7 @@ export function checkoutRequest(
   email: string,
 ): CreatePaymentRequest {
   const amount = { value: yookassaAmount(payment.amountMinor), currency: payment.currency };
-  const description = `MAX Loyalty: ${plan.name}`;
+  const description = subscriptionDescription(plan.name);
   return {
     amount,
     capture: true,
@@ -56,19 +61,7 @@ export function checkoutRequest(
     save_payment_method: true,
     description,
     metadata: { tenantId, paymentId: payment.id },
-    receipt: {
-      customer: { email },
-      items: [
-        {
-          description: description.slice(0, 128),
-          quantity: "1.00",
-          amount,
-          vat_code: deps.billing.vatCode,
-          payment_mode: "full_payment",
-          payment_subject: "service",
-        },
-      ],
-    },
+    receipt: receiptFor(email, description, amount, deps.billing.vatCode),
   };
 }
 
@@ -93,10 +86,16 @@ export async function startCheckout(
       });
       if (existing) {
         if (existing.planId !== planId) {
-          throw new ServiceError("CONFLICT", "This Idempotency-Key was used for a checkout of another plan.");
+          throw new ServiceError("CONFLICT", "This Idempotency-Key was used for a checkout of another plan.", {
+            key: "billing-key-reused",
+          });
         }
         if (existing.yookassaPaymentId || existing.status !== "pending") {
           return { kind: "done", result: resultOf(existing) };
+        }
+        // sent before, and the answer lost: the very same request again
+        if (existing.requestBody) {
+          return { kind: "send", paymentId, body: existing.requestBody as unknown as CreatePaymentRequest };
         }
         const email = await ownerEmail(tx, tenantId, existing.createdByStaffId ?? actor.staffId);
         return { kind: "send", paymentId, body: checkoutRequest(deps, existing, existing.plan, tenantId, email) };
@@ -111,13 +110,18 @@ export async function startCheckout(
       const now = deps.clock();
       const paidUp = (sub.status === "active" || sub.status === "past_due") && sub.currentPeriodEnd > now;
       const current = await tx.plan.findUniqueOrThrow({ where: { id: sub.planId } });
-      if (paidUp && sub.planId === planId) {
-        throw new ServiceError(
-          "CONFLICT",
-          sub.cancelAtPeriodEnd
-            ? "This plan is paid until the period's end; resume the subscription instead of buying it again."
-            : "This plan is already paid for the current period; it renews by itself.",
-        );
+      // the renewal of this plan is failing: paying it now pays the next period, on a new card
+      const payingRenewal = paidUp && sub.planId === planId && sub.renewalAttempts > 0 && !sub.cancelAtPeriodEnd;
+      if (paidUp && sub.planId === planId && !payingRenewal) {
+        throw sub.cancelAtPeriodEnd
+          ? new ServiceError(
+              "CONFLICT",
+              "This plan is paid until the period's end; resume the subscription instead of buying it again.",
+              { key: "billing-resume-instead" },
+            )
+          : new ServiceError("CONFLICT", "This plan is already paid for the current period; it renews by itself.", {
+              key: "billing-plan-paid",
+            });
       }
       if (sub.status === "active" && sub.currentPeriodEnd > now && plan.priceMinor < current.priceMinor) {
         await tx.subscription.update({ where: { tenantId }, data: { nextPlanId: plan.id } });
@@ -138,26 +142,35 @@ export async function startCheckout(
       }
 
       const email = await ownerEmail(tx, tenantId, actor.staffId ?? null);
-      const created = await tx.billingPayment.create({
+      const periodStart = payingRenewal ? sub.currentPeriodEnd : now;
+      const row = {
+        id: paymentId,
+        amountMinor: plan.priceMinor,
+        currency: plan.currency,
+      };
+      const body = checkoutRequest(deps, row, plan, tenantId, email);
+      await tx.billingPayment.create({
         data: {
           tenantId,
-          id: paymentId,
+          ...row,
           kind: "checkout",
           planId: plan.id,
-          amountMinor: plan.priceMinor,
-          currency: plan.currency,
           idempotenceKey: paymentId,
-          periodStart: now,
-          periodEnd: addMonths(now, plan.periodMonths),
+          idempotenceLabel: checkoutLabel(tenantId, command.idempotencyKey),
+          requestBody: body as unknown as Prisma.InputJsonValue,
+          periodStart,
+          periodEnd: addMonths(periodStart, plan.periodMonths),
           createdByStaffId: actor.staffId ?? null,
         },
       });
+      // where renewal receipts go should the business ever have no active owner
+      await tx.subscription.update({ where: { tenantId }, data: { billingEmail: email } });
       await recordAction(tx, tenantId, actor, "billing.checkout", "billing_payment", paymentId, {
         planId: plan.id,
         amountMinor: plan.priceMinor.toString(),
         currency: plan.currency,
       });
-      return { kind: "send", paymentId, body: checkoutRequest(deps, created, plan, tenantId, email) };
+      return { kind: "send", paymentId, body };
     });
 
   let prepared: Prepared;
@@ -189,7 +202,7 @@ export async function startCheckout(
       error.retryable
         ? "YooKassa did not answer. Try again with the same Idempotency-Key."
         : "YooKassa refused the payment. Please contact support.",
-      { cause: error },
+      { cause: error, key: error.retryable ? "billing-yookassa-unreachable" : "billing-yookassa-refused-payment" },
     );
   }
   return deps.db.withTenant(tenantId, async (tx) => {
@@ -226,6 +239,6 @@ async function ownerEmail(tx: TenantTx, tenantId: string, staffId: string | null
     orderBy: { createdAt: "asc" },
     select: { email: true },
   });
-  if (!owner) throw new ServiceError("CONFLICT", "The business has no active owner to send the receipt to.");
+  if (!owner) throw noReceiptContact();
   return owner.email;
 }

@@ -12,6 +12,7 @@
 //   log through an error serializer.
 import { Connector } from "yookassa-sdk/dist/client/connector.js";
 import { z } from "zod";
+import type { Receipt } from "./receipts.ts";
 import type { YooKassaCredentials } from "./settings.ts";
 
 const amountSchema = z.object({ value: z.string(), currency: z.string() });
@@ -55,23 +56,14 @@ export interface CreatePaymentRequest {
   confirmation?: { type: "redirect"; return_url: string };
   save_payment_method?: boolean;
   payment_method_id?: string;
-  receipt?: {
-    customer: { email: string };
-    items: {
-      description: string;
-      quantity: string;
-      amount: { value: string; currency: string };
-      vat_code: number;
-      payment_mode: "full_payment";
-      payment_subject: "service";
-    }[];
-  };
+  receipt: Receipt;
 }
 
 export interface CreateRefundRequest {
   payment_id: string;
   amount: { value: string; currency: string };
   description?: string;
+  receipt: Receipt;
 }
 
 /** YooKassa refused or could not be reached; `code` is YooKassa's (invalid_request, not_found, ...) or "network". */

@@ -2,7 +2,10 @@
 // picks them from the list; a registered guest is marked attended and credited the attendance
 // bonus in the same transaction (the engine's bonus verb, keyed by the registration). Checking a
 // guest in again gives the first answer, the bonus as it was credited then, even if staff have
-// changed the event's bonus since. A guest without a place is refused with a clear message.
+// changed the event's bonus since. A guest without a place is refused with a clear message. A
+// guest beyond the plan's guest limit of a restricted tenant is checked in without the bonus, and
+// the answer says so (bonusWithheld), so the cashier can tell the guest; checking them in again
+// after the tenant has paid credits it then.
 //
 // The door is open from 12 hours before the start (a morning's staff can check in the evening's
 // early guests; a guest of next week's event cannot be marked by mistake) until 24 hours after
@@ -11,7 +14,7 @@
 import { type OperationResult, ServiceError } from "@maxl/shared";
 import type { EngineDeps } from "../context.ts";
 import { identifyGuest } from "../guests/identify-guest.ts";
-import { grantBonusIn } from "../loyalty/grant-bonus.ts";
+import { grantBonusIn, isPlanGuestLimit } from "../loyalty/grant-bonus.ts";
 import { restaurantScope } from "../staff/restaurant-scope.ts";
 import type { StaffCall } from "./create-event.ts";
 import { assertEventInScope, lockEvent, writeEventAudit } from "./event-rows.ts";
@@ -28,6 +31,8 @@ export interface CheckInResult {
   bonusPoints: number;
   /** the guest's balance after the bonus; null when the event gives none */
   balance: number | null;
+  /** the bonus not credited because the business is restricted and the guest beyond its plan */
+  bonusWithheld: number;
 }
 
 export async function checkInGuest(
@@ -76,21 +81,43 @@ export async function checkInGuest(
     }
     const registrationId = row.id;
     const bonusKey = `event-attend:${registrationId}`;
-    const answer = (checkedInAt: Date, bonus: OperationResult | null): CheckInResult => ({
+    const answer = (checkedInAt: Date, bonus: OperationResult | null, withheld = 0): CheckInResult => ({
       registrationId,
       eventId,
       guest: { id: guestId, name },
       checkedInAt: checkedInAt.toISOString(),
       bonusPoints: bonus ? bonus.bonus : 0,
       balance: bonus ? bonus.balance : null,
+      bonusWithheld: withheld,
     });
+    // The attendance bonus in this transaction. The gate refuses before anything is written, so a
+    // withheld bonus leaves the transaction usable and the check-in stands.
+    const creditBonus = async (): Promise<{ bonus: OperationResult | null; withheld: number }> => {
+      const points = event.attendance_bonus_points;
+      if (points <= 0) return { bonus: null, withheld: 0 };
+      try {
+        const granted = await grantBonusIn(
+          client,
+          deps,
+          { tenantId, guestId, points, reason: "event", idempotencyKey: bonusKey },
+          at,
+        );
+        return { bonus: granted.result, withheld: 0 };
+      } catch (error) {
+        if (!isPlanGuestLimit(error)) throw error;
+        return { bonus: null, withheld: points };
+      }
+    };
     if (row.checked_in_at) {
-      // Already in: the bonus credited then (if any), whatever the event's bonus is now.
+      // Already in: the bonus credited then, whatever the event's bonus is now; one withheld then
+      // (a restricted business) is credited now if the gate allows it.
       const { rows: stored } = await client.query<{ result: OperationResult }>(
         "SELECT result FROM loyalty_operations WHERE tenant_id = app_current_tenant() AND idempotency_key = $1",
         [bonusKey],
       );
-      return { result: answer(row.checked_in_at, stored[0]?.result ?? null), replayed: true };
+      if (stored[0]) return { result: answer(row.checked_in_at, stored[0].result), replayed: true };
+      const late = await creditBonus();
+      return { result: answer(row.checked_in_at, late.bonus, late.withheld), replayed: true };
     }
     if (at.getTime() < event.starts_at.getTime() - CHECK_IN_OPENS_BEFORE_START_MS) {
       throw new ServiceError("CONFLICT", "Check-in for this event opens 12 hours before it starts.", {
@@ -111,15 +138,7 @@ export async function checkInGuest(
     );
     await writeEventAudit(client, actor, at, "event.checked_in", eventId, { guestId, registrationId });
     // The guest's row is locked after the event's and the registration's, the order cancelling keeps.
-    const bonus =
-      event.attendance_bonus_points > 0
-        ? await grantBonusIn(
-            client,
-            deps,
-            { tenantId, guestId, points: event.attendance_bonus_points, reason: "event", idempotencyKey: bonusKey },
-            at,
-          )
-        : null;
-    return { result: answer(at, bonus?.result ?? null), replayed: false };
+    const { bonus, withheld } = await creditBonus();
+    return { result: answer(at, bonus, withheld), replayed: false };
   });
 }

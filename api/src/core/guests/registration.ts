@@ -7,7 +7,7 @@ import type { Guest } from "@maxl/db";
 import { isUniqueViolation, type TenantTx } from "@maxl/db";
 import { ServiceError } from "@maxl/shared";
 import type { EngineDeps } from "../context.ts";
-import { grantBonus } from "../loyalty/grant-bonus.ts";
+import { grantBonus, isPlanGuestLimit } from "../loyalty/grant-bonus.ts";
 import { guestForTelegramUser, type TelegramUser } from "./telegram-guest.ts";
 
 export const CONSENT_VERSION = "2026-01";
@@ -249,16 +249,21 @@ export async function completeRegistration(deps: EngineDeps, tenantId: string, g
   const program = await deps.db.withTenant(tenantId, (tx) => tx.loyaltyProgram.findUnique({ where: { tenantId } }));
   let welcomeBonus = 0;
   // The bonus first: if it fails, the guest is not registered yet and the next attempt gives it;
-  // its key makes it happen once however many attempts there are.
+  // its key makes it happen once however many attempts there are. A guest beyond the plan's guest
+  // limit of a restricted tenant is registered without it (the plan is the business's matter).
   if (program && program.welcomeBonusPoints > 0) {
-    const outcome = await grantBonus(deps, {
-      tenantId,
-      guestId,
-      points: program.welcomeBonusPoints,
-      reason: "welcome",
-      idempotencyKey: `welcome:${guestId}`,
-    });
-    if (!outcome.replayed) welcomeBonus = program.welcomeBonusPoints;
+    try {
+      const outcome = await grantBonus(deps, {
+        tenantId,
+        guestId,
+        points: program.welcomeBonusPoints,
+        reason: "welcome",
+        idempotencyKey: `welcome:${guestId}`,
+      });
+      if (!outcome.replayed) welcomeBonus = program.welcomeBonusPoints;
+    } catch (error) {
+      if (!isPlanGuestLimit(error)) throw error;
+    }
   }
   if (profile.registered) return { profile, welcomeBonus };
   for (let attempt = 0; ; attempt++) {

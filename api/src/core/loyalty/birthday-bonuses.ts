@@ -1,9 +1,10 @@
 // Birthday bonus: once a year, for each registered guest whose birthday falls within the
 // program's window (days before to days after), in the tenant's local calendar. A 29 February
-// birthday is celebrated on 28 February in other years.
+// birthday is celebrated on 28 February in other years. A guest beyond the plan's guest limit of
+// a restricted tenant gets nothing now; a run within the window after the tenant pays gives it.
 import { formatLocalDate, localDateOf } from "@maxl/shared";
 import type { EngineDeps } from "../context.ts";
-import { grantBonus } from "./grant-bonus.ts";
+import { grantBonus, isPlanGuestLimit } from "./grant-bonus.ts";
 
 export async function grantBirthdayBonuses(deps: EngineDeps, tenantId: string): Promise<number> {
   const at = deps.clock();
@@ -40,14 +41,18 @@ export async function grantBirthdayBonuses(deps: EngineDeps, tenantId: string): 
   if (!due) return 0;
   let granted = 0;
   for (const guest of due.guests) {
-    const outcome = await grantBonus(deps, {
-      tenantId,
-      guestId: guest.id,
-      points: due.points,
-      reason: "birthday",
-      idempotencyKey: `birthday:${guest.id}:${guest.celebrated.slice(0, 4)}`,
-    });
-    if (!outcome.replayed) granted += 1;
+    try {
+      const outcome = await grantBonus(deps, {
+        tenantId,
+        guestId: guest.id,
+        points: due.points,
+        reason: "birthday",
+        idempotencyKey: `birthday:${guest.id}:${guest.celebrated.slice(0, 4)}`,
+      });
+      if (!outcome.replayed) granted += 1;
+    } catch (error) {
+      if (!isPlanGuestLimit(error)) throw error;
+    }
   }
   return granted;
 }

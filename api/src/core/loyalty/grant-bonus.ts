@@ -1,9 +1,13 @@
 // Bonus: points the program gives on its own (welcome, birthday, attending an event), as a new lot
 // with the program's lifetime. The key says what the bonus is for (e.g. "birthday:<guest>:2026"),
-// so each is given once however often the job that grants it runs.
-import { type OperationResult, ServiceError } from "@maxl/shared";
+// so each is given once however often the job that grants it runs. Bonuses are new points like
+// accruals, so the restricted state's gate applies (billing/accrual-gate.ts): a guest beyond the
+// plan's guest limit of a restricted tenant is refused (LIMIT_EXCEEDED, error-plan-guest-limit)
+// and nothing is stored under the key, so the bonus can be given once the tenant has paid.
+import { isServiceError, type OperationResult, ServiceError } from "@maxl/shared";
 import type pg from "pg";
 import { uuidv7 } from "uuidv7";
+import { assertAccrualAllowed } from "../billing/accrual-gate.ts";
 import { type EngineDeps, systemActor } from "../context.ts";
 import { type GuestState, lockGuestAndFind } from "./guest-state.ts";
 import { type Outcome, requestHash, runGuestOperation } from "./idempotency.ts";
@@ -35,7 +39,7 @@ export async function grantBonus(deps: EngineDeps, request: BonusRequest): Promi
     key: request.idempotencyKey,
     hash,
     at,
-    work: (client, state) => writeBonus(client, request, state, hash, at),
+    work: (client, state) => writeBonus(deps, client, request, state, hash, at),
   });
 }
 
@@ -67,16 +71,18 @@ export async function grantBonusIn(
     }
     return { result: stored.result as OperationResult, replayed: true };
   }
-  return { result: await writeBonus(client, request, state, hash, at), replayed: false };
+  return { result: await writeBonus(deps, client, request, state, hash, at), replayed: false };
 }
 
 async function writeBonus(
+  deps: EngineDeps,
   client: pg.PoolClient,
   request: BonusRequest,
   state: GuestState,
   hash: string,
   at: Date,
 ): Promise<OperationResult> {
+  await assertAccrualAllowed(deps, client, request.tenantId, request.guestId);
   const operationId = uuidv7();
   const lotId = uuidv7();
   const expiresAt = lotExpiry(state, at);
@@ -132,4 +138,9 @@ async function writeBonus(
     committedHoldId: null,
   });
   return result;
+}
+
+/** The refusal grantBonus gives a guest beyond a restricted plan's guest limit. */
+export function isPlanGuestLimit(error: unknown): boolean {
+  return isServiceError(error) && error.code === "LIMIT_EXCEEDED" && error.key === "error-plan-guest-limit";
 }

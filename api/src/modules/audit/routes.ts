@@ -5,6 +5,7 @@ import { auditFilterSchema, listAuditLog } from "../../core/audit/audit-log.ts";
 import { AUDIT_EXPORT_MAX_ROWS, exportAuditLog } from "../../core/audit/export-audit-log.ts";
 import type { EngineDeps } from "../../core/context.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, staffSecurity } from "../../http/openapi.ts";
 import { validationHook } from "../../http/problem.ts";
@@ -97,7 +98,7 @@ const csvHeader = [
   "changes",
 ];
 
-export function auditRoutes(engine: EngineDeps, trustProxy: boolean) {
+export function auditRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(listRoute, async (c) => {
       const { tenantId } = staffOf(c, "admin", trustProxy);

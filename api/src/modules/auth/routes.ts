@@ -20,7 +20,7 @@ import { signInStaffByTelegram } from "../../core/auth/telegram-sign-in.ts";
 import type { EngineDeps } from "../../core/context.ts";
 import { acceptAccessLink, describeAccessLink, PASSWORD_MIN_LENGTH } from "../../core/staff/access-links.ts";
 import { requireStaff, requireTelegram, staffOf, telegramOf } from "../../http/caller.ts";
-import { clientIp } from "../../http/client-ip.ts";
+import { clientIp, type TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, guestSecurity, problemResponse, staffSecurity, tenantHeaders } from "../../http/openapi.ts";
 import { problem, validationHook } from "../../http/problem.ts";
@@ -31,7 +31,7 @@ export interface AuthSettings {
   refreshTokenDays: number;
   loginLockAfter: number;
   cookieSecure: boolean;
-  trustProxy: boolean;
+  trustProxy: TrustedProxies;
 }
 
 const roleSchema = z.enum(["owner", "admin", "manager", "cashier"]);

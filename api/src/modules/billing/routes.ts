@@ -22,7 +22,7 @@ import {
 } from "../../core/billing/index.ts";
 import type { EngineDeps } from "../../core/context.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
-import { clientIp } from "../../http/client-ip.ts";
+import { clientIp, type TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, idempotencyHeaders, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { problem, validationHook } from "../../http/problem.ts";
@@ -285,7 +285,7 @@ const refundRoute = createRoute({
 
 export interface BillingRouteOptions {
   billing: BillingSettings;
-  trustProxy: boolean;
+  trustProxy: TrustedProxies;
   /** tests may hand in their own client; by default one is built from the settings */
   yookassa?: YooKassaClient | null;
 }
@@ -345,7 +345,7 @@ export function billingRoutes(engine: EngineDeps, options: BillingRouteOptions) 
     tags: ["billing"],
     summary: "YooKassa's HTTP notifications (payment.succeeded, payment.canceled, refund.succeeded, ...)",
     description:
-      "Accepted only from YOOKASSA_ALLOWED_IPS (YooKassa's published ranges; behind a proxy set TRUST_PROXY). Stored before the answer; the workers fetch the payment or refund from YooKassa and act only on that.",
+      "Accepted only from YOOKASSA_ALLOWED_IPS (YooKassa's published ranges; behind a proxy set TRUST_PROXY to its addresses). Stored before the answer; the workers fetch the payment or refund from YooKassa and act only on that.",
     request: {
       body: {
         required: true,

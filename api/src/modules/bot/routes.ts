@@ -10,6 +10,7 @@ import {
 } from "../../core/bots/bot-connection.ts";
 import type { EngineDeps } from "../../core/context.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { problem, validationHook } from "../../http/problem.ts";
@@ -78,7 +79,7 @@ const disconnectRoute = createRoute({
   },
 });
 
-export function botRoutes(engine: EngineDeps, connection: BotConnectionDeps, trustProxy: boolean) {
+export function botRoutes(engine: EngineDeps, connection: BotConnectionDeps, trustProxy: TrustedProxies) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(statusRoute, async (c) => {
       const { tenantId } = staffOf(c, "admin", trustProxy);

@@ -22,6 +22,7 @@ import { sendTestMessage, type TestMessageDeps } from "../../core/broadcasts/tes
 import { updateBroadcast } from "../../core/broadcasts/update-broadcast.ts";
 import type { EngineDeps } from "../../core/context.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, idempotencyHeaders, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { validationHook } from "../../http/problem.ts";
@@ -197,7 +198,7 @@ const testRoute = createRoute({
   },
 });
 
-export function broadcastRoutes(engine: EngineDeps, telegram: TestMessageDeps, trustProxy: boolean) {
+export function broadcastRoutes(engine: EngineDeps, telegram: TestMessageDeps, trustProxy: TrustedProxies) {
   const staffCall = (c: Parameters<typeof staffOf>[0]) => {
     const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);
     if (!actor.staffId || !actor.role) throw new Error("a staff route without a staff member");

@@ -4,6 +4,7 @@ import type { EngineDeps } from "../../core/context.ts";
 import { dashboardReport, dashboardReportSchema } from "../../core/dashboard/dashboard-report.ts";
 import { granularities, parseLocalDate } from "../../core/dashboard/period.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { validationHook } from "../../http/problem.ts";
@@ -41,7 +42,7 @@ const reportRoute = createRoute({
   },
 });
 
-export function dashboardRoutes(engine: EngineDeps, trustProxy: boolean) {
+export function dashboardRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(reportRoute, async (c) => {
     const { tenantId, staffId, role } = staffOf(c, "admin", trustProxy);
     if (!staffId || !role) throw new Error("staffOf always names the staff member");

@@ -30,6 +30,7 @@ import {
 import { updateEvent } from "../../core/events/update-event.ts";
 import { bodyLimitByLength } from "../../http/body-limit.ts";
 import { guestOf, requireGuest, requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import {
   errorResponses,
@@ -116,6 +117,10 @@ const checkInResultSchema = z
     checkedInAt: z.string(),
     bonusPoints: z.number().int(),
     balance: z.number().int().nullable(),
+    bonusWithheld: z.number().int().openapi({
+      description:
+        "Attendance points not credited: the guest joined beyond the plan's guest limit and the plan is restricted (unpaid or ended)",
+    }),
   })
   .openapi("EventCheckIn");
 
@@ -384,7 +389,7 @@ const unregisterRoute = createRoute({
   responses: { 200: { description: "The event with my status now", ...json(guestEventSchema) }, ...guestFailures },
 });
 
-export function eventRoutes(engine: EngineDeps, trustProxy: boolean) {
+export function eventRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
   const guest = requireGuest(engine);
   const staffCall = (c: Parameters<typeof staffOf>[0]) => {
     const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);

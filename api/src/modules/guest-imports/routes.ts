@@ -14,6 +14,7 @@ import {
 import { importFileNameSchema, queueGuestImport } from "../../core/guest-imports/queue-import.ts";
 import { bodyLimitByLength } from "../../http/body-limit.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { problem, validationHook } from "../../http/problem.ts";
@@ -124,7 +125,7 @@ const errorsCsvRoute = createRoute({
   },
 });
 
-export function guestImportRoutes(engine: EngineDeps, trustProxy: boolean) {
+export function guestImportRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(createImportRoute, async (c) => {
       const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);

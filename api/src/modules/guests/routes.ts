@@ -25,6 +25,7 @@ import { adjustPoints } from "../../core/loyalty/adjust-points.ts";
 import { setManualLevel } from "../../core/loyalty/set-manual-level.ts";
 import { restaurantScope } from "../../core/staff/restaurant-scope.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, idempotencyHeaders, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { respondOutcome } from "../../http/outcome.ts";
@@ -178,7 +179,7 @@ const manualLevelRoute = createRoute({
   },
 });
 
-export function guestRoutes(engine: EngineDeps, trustProxy: boolean) {
+export function guestRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
   // The list and the export first: "/guests/export.csv" must not be taken for a guest id.
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(listRoute, async (c) => {

@@ -22,6 +22,7 @@ import {
 } from "../../core/pos/manage-integrations.ts";
 import { PosRetryableError } from "../../core/pos/process-event.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { problem, validationHook } from "../../http/problem.ts";
@@ -258,7 +259,7 @@ const attachRoute = createRoute({
 
 export function integrationRoutes(
   engine: EngineDeps,
-  options: SealingDeps & { integrations: PosIntegrations; trustProxy: boolean },
+  options: SealingDeps & { integrations: PosIntegrations; trustProxy: TrustedProxies },
 ) {
   const { trustProxy } = options;
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })

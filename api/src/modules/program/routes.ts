@@ -6,6 +6,7 @@ import { readProgram } from "../../core/program/program-document.ts";
 import { programInputSchema, programUpdateSchema } from "../../core/program/program-schemas.ts";
 import { updateProgram } from "../../core/program/update-program.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { validationHook } from "../../http/problem.ts";
@@ -127,7 +128,7 @@ const previewRoute = createRoute({
   },
 });
 
-export function programRoutes(engine: EngineDeps, trustProxy: boolean) {
+export function programRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(readRoute, async (c) => {
       const { tenantId } = staffOf(c, "admin", trustProxy);

@@ -9,6 +9,7 @@ import {
   updateRestaurantInputSchema,
 } from "../../core/restaurants/manage-restaurants.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { validationHook } from "../../http/problem.ts";
@@ -76,7 +77,7 @@ const updateRoute = createRoute({
   },
 });
 
-export function restaurantRoutes(engine: EngineDeps, trustProxy: boolean) {
+export function restaurantRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(listRoute, async (c) => {
       const { tenantId, staffId, role } = staffOf(c, "admin", trustProxy);

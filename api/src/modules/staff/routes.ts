@@ -13,6 +13,7 @@ import {
 } from "../../core/staff/manage-staff.ts";
 import { createStaffTelegramInvite, staffInviteLink } from "../../core/staff/telegram-invites.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { validationHook } from "../../http/problem.ts";
@@ -173,7 +174,7 @@ const telegramInviteRoute = createRoute({
   },
 });
 
-export function staffRoutes(engine: EngineDeps, settings: { trustProxy: boolean; adminUrl: string }) {
+export function staffRoutes(engine: EngineDeps, settings: { trustProxy: TrustedProxies; adminUrl: string }) {
   const link = (issued: { token: string; purpose: "invite" | "reset"; expiresAt: Date }) => ({
     url: accessLinkUrl(settings.adminUrl, issued.token),
     purpose: issued.purpose,

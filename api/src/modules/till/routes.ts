@@ -19,6 +19,7 @@ import { quoteRedemption } from "../../core/loyalty/quote-redemption.ts";
 import { redeemPoints } from "../../core/loyalty/redeem-points.ts";
 import { refundCheck } from "../../core/loyalty/refund-check.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
+import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, idempotencyHeaders, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { respondOutcome } from "../../http/outcome.ts";
@@ -77,13 +78,13 @@ const identifyRoute = createRoute({
 });
 
 /** Who asks and under which key: the same for every till write. */
-function tillCall(c: Context<AppEnv>, trustProxy: boolean) {
+function tillCall(c: Context<AppEnv>, trustProxy: TrustedProxies) {
   const { tenantId, ...actor } = staffOf(c, "cashier", trustProxy);
   // validated by the route's header schema before the handler runs
   return { tenantId, actor, idempotencyKey: c.req.header("idempotency-key") ?? "" };
 }
 
-export function tillRoutes(engine: EngineDeps, trustProxy: boolean) {
+export function tillRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(identifyRoute, async (c) => {
       const { tenantId } = staffOf(c, "cashier", trustProxy);

@@ -164,6 +164,14 @@ export function Registrations({
               t.events.points(outcome.result.bonusPoints, count(outcome.result.bonusPoints)),
               outcome.result.balance === null ? null : count(outcome.result.balance),
             )}`}
+          {outcome.result.bonusWithheld > 0 && (
+            <span className="notice-line" data-testid="bonus-withheld">
+              {" "}
+              {t.events.bonusWithheld(
+                t.events.points(outcome.result.bonusWithheld, count(outcome.result.bonusWithheld)),
+              )}
+            </span>
+          )}
         </p>
       )}
       {outcome?.kind === "failed" && (

@@ -276,6 +276,8 @@ const en = {
     checkedIn: (name: string) => `${name} is checked in.`,
     bonusCredited: (points: string, balance: string | null) =>
       balance === null ? `+${points} credited.` : `+${points} credited; balance ${balance}.`,
+    bonusWithheld: (points: string) =>
+      `The ${points} for attending were not credited: the guest joined beyond your plan's guest limit and the plan is unpaid or ended. Pay or upgrade on the Billing page.`,
     alreadyIn: (name: string, time: string) => `${name} was already checked in at ${time}.`,
     attendedAt: (time: string) => `Attended ${time}`,
   },
@@ -772,7 +774,6 @@ const en = {
       succeeded: "Paid",
       canceled: "Not paid",
     } as Record<"pending" | "waiting_for_capture" | "succeeded" | "canceled", string>,
-    refunded: (amount: string) => `${amount} refunded`,
     returnTitle: "Payment",
     checking: "Checking the payment with YooKassa…",
     slow: "YooKassa has not confirmed the payment yet. It can take a few minutes: check the payment history later.",
@@ -782,7 +783,52 @@ const en = {
     failedReason: (reason: string) => `Reason: ${reason}`,
     toBilling: "Go to billing",
     toHistory: "Payment history",
+    renewalFailed: (attempts: number, next: string | null) =>
+      next
+        ? `The renewal payment did not go through (${attempts} ${attempts === 1 ? "attempt" : "attempts"}). We will try the saved card again on ${next}.`
+        : `The renewal payment did not go through (${attempts} ${attempts === 1 ? "attempt" : "attempts"}), and there will be no more automatic attempts.`,
+    trialEnding: (end: string) => `The trial ends on ${end}. Choose a plan below to keep everything working.`,
+    payNow: "Pay now with another card",
+    loadMore: "Load more",
+    continuePayment: "Complete the payment on YooKassa",
+    refundStatuses: { pending: "in progress", succeeded: "refunded", canceled: "not refunded" } as Record<
+      string,
+      string
+    >,
+    refundLine: (amount: string, status: string, date: string) => `${amount} ${status}, ${date}`,
+    declined: {
+      "3d_secure_failed":
+        "3-D Secure authentication did not pass. Try again, confirm the payment in your bank's app, or use another card.",
+      call_issuer: "The bank declined the payment without saying why. Contact the bank that issued the card.",
+      canceled_by_merchant: "The payment was cancelled by the platform.",
+      card_expired: "The card has expired. Pay with another card.",
+      country_forbidden: "Cards issued in this country cannot be used here. Pay with another card.",
+      expired_on_capture: "The payment was not completed in time. Try again.",
+      expired_on_confirmation: "The payment was not confirmed in time on YooKassa's page. Try again.",
+      fraud_suspected: "The payment was blocked as suspicious. Pay with another card.",
+      general_decline: "The payment was declined. Contact your bank for the details.",
+      identification_required: "The YooMoney wallet's limits were exceeded. Identify the wallet or pay another way.",
+      insufficient_funds: "There was not enough money on the card. Top it up or pay with another card.",
+      internal_timeout: "YooKassa could not process the payment in time. Try again.",
+      invalid_card_number: "The card number was wrong. Try again with the correct number.",
+      invalid_csc: "The CVV/CVC code was wrong. Try again with the correct code.",
+      issuer_unavailable: "The card's bank did not answer. Try again later or pay with another card.",
+      payment_method_limit_exceeded: "The card's payment limit is reached. Pay with another card or try tomorrow.",
+      payment_method_restricted: "Payments with this card are blocked. Contact the bank that issued it.",
+      permission_revoked: "The permission to charge the saved card was withdrawn. Pay now to save a card again.",
+      unsupported_mobile_operator: "Payments from this mobile operator are not accepted. Pay another way.",
+      no_receipt_contact:
+        "Not charged: the business has no active owner to send the receipt to. Make someone an owner, then pay now.",
+      refused: "YooKassa refused the payment request. Please contact support.",
+    } as Record<string, string>,
+    declinedOther: (code: string) => `The payment was declined (${code}).`,
     banner: {
+      payment_failed: (next: string | null) =>
+        next
+          ? `The payment for your plan did not go through. We will try the saved card again on ${next}; you can also pay now with another card.`
+          : "The payment for your plan did not go through, and there will be no more automatic attempts. Pay now to keep everything working.",
+      trial_ending: (end: string) => `Your trial ends on ${end}. Choose a plan to keep everything working.`,
+      choose: "Choose a plan",
       past_due: (grace: string) =>
         `The payment for your plan is overdue. Pay by ${grace}, or guests beyond the plan's limits will stop earning points.`,
       restricted:
@@ -810,6 +856,22 @@ const en = {
       "last-owner": "This is the only active owner. Make someone else an owner first.",
       "staff-role-forbidden": "Your role may not manage staff with this role.",
       "plan-limit": "Your plan's limit is reached. Choose a larger plan on the Billing page to add more.",
+      "billing-not-configured": "Payments are not set up on this platform yet. Contact support.",
+      "billing-plan-paid": "This plan is already paid for the current period; it renews by itself.",
+      "billing-resume-instead":
+        "This plan is paid until the end of the period. Resume the subscription instead of buying it again.",
+      "billing-key-reused": "This purchase was already started for another plan. Reload the page and choose again.",
+      "billing-no-receipt-contact":
+        "The business has no active owner to send the receipt to. Make someone an owner first.",
+      "billing-yookassa-unreachable": "YooKassa did not answer. Try again in a minute.",
+      "billing-yookassa-refused-payment": "YooKassa refused the payment. Please contact support.",
+      "billing-yookassa-refused-refund": "YooKassa refused the refund. Please contact support.",
+      "billing-payment-unknown": "There is no such payment.",
+      "billing-refund-unpaid": "Only a completed payment can be refunded.",
+      "billing-refunded-in-full": "This payment has already been refunded in full.",
+      "billing-refund-too-much": "That is more than is left to refund on this payment.",
+      "billing-nothing-to-cancel": "Only a paid subscription can be cancelled.",
+      "billing-subscription-ended": "The subscription has already ended. Choose a plan to subscribe again.",
       "error-plan-guest-limit":
         "This guest joined beyond your plan's guest limit and the plan is unpaid or expired, so they cannot earn points. Pay or upgrade on the Billing page.",
       "error-event-closed": "This event is cancelled or over; it can no longer be changed.",
@@ -1112,6 +1174,8 @@ const ru: Messages = {
     checkedIn: (name) => `${name} — отметили.`,
     bonusCredited: (points, balance) =>
       balance === null ? `Начислено +${points}.` : `Начислено +${points}; баланс ${balance}.`,
+    bonusWithheld: (points) =>
+      `${points} за участие не начислены: гость присоединился сверх лимита гостей тарифа, а тариф не оплачен или закончился. Оплатите или смените тариф на странице «Оплата».`,
     alreadyIn: (name, time) => `${name} — уже отметили в ${time}.`,
     attendedAt: (time) => `Пришёл ${time}`,
   },
@@ -1605,7 +1669,6 @@ const ru: Messages = {
       succeeded: "Оплачен",
       canceled: "Не оплачен",
     },
-    refunded: (amount: string) => `возвращено ${amount}`,
     returnTitle: "Оплата",
     checking: "Проверяем платёж в ЮKassa…",
     slow: "ЮKassa ещё не подтвердила платёж. Это может занять несколько минут: загляните в историю платежей позже.",
@@ -1615,7 +1678,50 @@ const ru: Messages = {
     failedReason: (reason: string) => `Причина: ${reason}`,
     toBilling: "К оплате",
     toHistory: "История платежей",
+    renewalFailed: (attempts, next) =>
+      next
+        ? `Платёж за продление не прошёл (${attempts} ${plural(attempts, "попытка", "попытки", "попыток")}). Следующая попытка списать с сохранённой карты — ${next}.`
+        : `Платёж за продление не прошёл (${attempts} ${plural(attempts, "попытка", "попытки", "попыток")}), автоматических попыток больше не будет.`,
+    trialEnding: (end) => `Пробный период заканчивается ${end}. Выберите тариф ниже, чтобы всё продолжало работать.`,
+    payNow: "Оплатить сейчас другой картой",
+    loadMore: "Показать ещё",
+    continuePayment: "Завершить оплату в ЮKassa",
+    refundStatuses: { pending: "в обработке", succeeded: "возвращено", canceled: "не возвращено" },
+    refundLine: (amount, status, date) => `${amount} — ${status}, ${date}`,
+    declined: {
+      "3d_secure_failed":
+        "Не пройдена проверка 3-D Secure. Попробуйте ещё раз, подтвердите платёж в приложении банка или оплатите другой картой.",
+      call_issuer: "Банк отклонил платёж без объяснения причин. Обратитесь в банк, выпустивший карту.",
+      canceled_by_merchant: "Платёж отменён платформой.",
+      card_expired: "Срок действия карты истёк. Оплатите другой картой.",
+      country_forbidden: "Картами, выпущенными в этой стране, оплатить нельзя. Оплатите другой картой.",
+      expired_on_capture: "Платёж не был завершён вовремя. Попробуйте ещё раз.",
+      expired_on_confirmation: "Платёж не подтвердили вовремя на странице ЮKassa. Попробуйте ещё раз.",
+      fraud_suspected: "Платёж заблокирован как подозрительный. Оплатите другой картой.",
+      general_decline: "Платёж отклонён. Подробности уточните в банке.",
+      identification_required: "Превышены лимиты кошелька ЮMoney. Идентифицируйте кошелёк или оплатите иначе.",
+      insufficient_funds: "На карте не хватило денег. Пополните её или оплатите другой картой.",
+      internal_timeout: "ЮKassa не успела обработать платёж. Попробуйте ещё раз.",
+      invalid_card_number: "Номер карты указан неверно. Попробуйте ещё раз с верным номером.",
+      invalid_csc: "Код CVV/CVC указан неверно. Попробуйте ещё раз с верным кодом.",
+      issuer_unavailable: "Банк карты не ответил. Попробуйте позже или оплатите другой картой.",
+      payment_method_limit_exceeded: "Исчерпан лимит платежей по карте. Оплатите другой картой или попробуйте завтра.",
+      payment_method_restricted: "Операции по этой карте запрещены. Обратитесь в банк, выпустивший карту.",
+      permission_revoked:
+        "Разрешение на списания с сохранённой карты отозвано. Оплатите сейчас, чтобы снова сохранить карту.",
+      unsupported_mobile_operator: "Платежи с номеров этого оператора не принимаются. Оплатите иначе.",
+      no_receipt_contact:
+        "Не списано: у бизнеса нет активного владельца, которому отправить чек. Назначьте владельца и оплатите сейчас.",
+      refused: "ЮKassa отказала в платеже. Обратитесь в поддержку.",
+    },
+    declinedOther: (code) => `Платёж отклонён (${code}).`,
     banner: {
+      payment_failed: (next) =>
+        next
+          ? `Платёж за тариф не прошёл. Мы ещё раз попробуем списать с сохранённой карты ${next}; можно оплатить и сейчас другой картой.`
+          : "Платёж за тариф не прошёл, автоматических попыток больше не будет. Оплатите сейчас, чтобы всё продолжало работать.",
+      trial_ending: (end) => `Пробный период заканчивается ${end}. Выберите тариф, чтобы всё продолжало работать.`,
+      choose: "Выбрать тариф",
       past_due: (grace: string) =>
         `Оплата тарифа просрочена. Оплатите до ${grace}, иначе гостям сверх лимитов тарифа перестанут начисляться баллы.`,
       restricted:
@@ -1643,6 +1749,21 @@ const ru: Messages = {
       "last-owner": "Это единственный активный владелец. Сначала назначьте владельцем кого-то ещё.",
       "staff-role-forbidden": "Вашей роли нельзя управлять сотрудниками с этой ролью.",
       "plan-limit": "Достигнут лимит тарифа. Чтобы добавить больше, выберите тариф побольше на странице «Оплата».",
+      "billing-not-configured": "Оплата на платформе ещё не настроена. Обратитесь в поддержку.",
+      "billing-plan-paid": "Этот тариф уже оплачен на текущий период; он продлится сам.",
+      "billing-resume-instead": "Этот тариф оплачен до конца периода. Возобновите подписку вместо повторной покупки.",
+      "billing-key-reused": "Эта покупка уже начата для другого тарифа. Обновите страницу и выберите снова.",
+      "billing-no-receipt-contact":
+        "У бизнеса нет активного владельца, которому отправить чек. Сначала назначьте владельца.",
+      "billing-yookassa-unreachable": "ЮKassa не ответила. Попробуйте через минуту.",
+      "billing-yookassa-refused-payment": "ЮKassa отказала в платеже. Обратитесь в поддержку.",
+      "billing-yookassa-refused-refund": "ЮKassa отказала в возврате. Обратитесь в поддержку.",
+      "billing-payment-unknown": "Такого платежа нет.",
+      "billing-refund-unpaid": "Вернуть можно только завершённый платёж.",
+      "billing-refunded-in-full": "Этот платёж уже возвращён полностью.",
+      "billing-refund-too-much": "Это больше, чем осталось вернуть по этому платежу.",
+      "billing-nothing-to-cancel": "Отменить можно только оплаченную подписку.",
+      "billing-subscription-ended": "Подписка уже закончилась. Выберите тариф, чтобы подписаться снова.",
       "error-plan-guest-limit":
         "Гость присоединился сверх лимита гостей тарифа, а тариф не оплачен или закончился, поэтому баллы ему не начисляются. Оплатите или смените тариф на странице «Оплата».",
       "error-event-closed": "Событие отменено или уже прошло, изменить его нельзя.",

@@ -2,7 +2,11 @@
 // date, restricted, cancelled), the saved payment method, what it uses of the plan's limits, the
 // plans on offer, and the payment history. An owner buys a plan here: the API creates a YooKassa
 // payment and the browser goes to YooKassa's page, which sends the owner back to
-// #/billing/return (BillingReturnPage). Administrators see everything but change nothing.
+// #/billing/return (BillingReturnPage). A renewal that failed is shown with the next automatic
+// attempt and a "pay now" button (a checkout of the current plan, on a card entered on YooKassa's
+// page, which becomes the saved one). The history pages back with "load more" and shows each
+// payment's refunds, why a payment did not go through, and YooKassa's page for one still open.
+// Administrators see everything but change nothing.
 import { useRef, useState } from "react";
 import { type AdminClient, type ApiError, call } from "../api/client.ts";
 import { newIdempotencyKey } from "../api/download.ts";
@@ -16,14 +20,15 @@ import { toast } from "../components/toast.tsx";
 import { errorText, formatDateTime, formatMoneyMinor, formatNumber, useLocale, useT } from "../i18n/locale.ts";
 import type { Locale, Messages } from "../i18n/messages.ts";
 import { can } from "../state/session-store.ts";
-import { formatDate, PENDING_PAYMENT_KEY } from "./billing-common.ts";
+import { declineText, formatDate, PENDING_PAYMENT_KEY } from "./billing-common.ts";
 
 const loadSubscription = (api: AdminClient) => call(api.api.v1.billing.$get());
 const loadPlans = (api: AdminClient) => call(api.api.v1.billing.plans.$get());
-const loadPayments = (api: AdminClient) => call(api.api.v1.billing.payments.$get({ query: {} }));
+const loadPayments = (api: AdminClient, before?: string) =>
+  call(api.api.v1.billing.payments.$get({ query: before ? { before } : {} }));
 
 export type Subscription = Awaited<ReturnType<typeof loadSubscription>>;
-type Plan = Awaited<ReturnType<typeof loadPlans>>["plans"][number];
+type Plan = Pick<Awaited<ReturnType<typeof loadPlans>>["plans"][number], "id" | "name">;
 type Payment = Awaited<ReturnType<typeof loadPayments>>["payments"][number];
 
 const DAY_MS = 86_400_000;
@@ -62,6 +67,9 @@ export default function BillingPage() {
   const plans = useLoad(() => loadPlans(api), [api]);
   const payments = useLoad(() => loadPayments(api), [api]);
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  // pages after the first, as "load more" fetched them; null again whenever the first reloads
+  const [older, setOlder] = useState<{ payments: Payment[]; nextBefore: string | null } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [choosing, setChoosing] = useState<string | null>(null);
   const [checkoutError, setCheckoutError] = useState<string | null>(null);
   // One key per plan for the page's life: a double click or a retry after a timeout is the same
@@ -100,6 +108,21 @@ export default function BillingPage() {
   const reloadAll = () => {
     subscription.reload();
     payments.reload();
+    setOlder(null);
+  };
+
+  const nextBefore = older ? older.nextBefore : payments.status === "ready" ? payments.data.nextBefore : null;
+  const loadMore = async () => {
+    if (!nextBefore) return;
+    setLoadingMore(true);
+    try {
+      const page = await loadPayments(api, nextBefore);
+      setOlder((was) => ({ payments: [...(was?.payments ?? []), ...page.payments], nextBefore: page.nextBefore }));
+    } catch (error) {
+      toast(errorText(error as ApiError, t));
+    } finally {
+      setLoadingMore(false);
+    }
   };
 
   return (
@@ -116,7 +139,14 @@ export default function BillingPage() {
             mayManage={mayManage}
             onCancel={() => setDialog({ kind: "cancel" })}
             onResume={() => setDialog({ kind: "resume" })}
+            onPayNow={() => void choose(subscription.data.plan)}
+            paying={choosing !== null}
           />
+          {checkoutError && (
+            <p className="form-error" role="alert">
+              {checkoutError}
+            </p>
+          )}
           <Usage sub={subscription.data} />
         </>
       )}
@@ -187,12 +217,27 @@ export default function BillingPage() {
           (payments.data.payments.length === 0 ? (
             <EmptyState>{t.billing.noPayments}</EmptyState>
           ) : (
-            <Table
-              label={t.billing.payments}
-              columns={paymentColumns(t, locale)}
-              rows={payments.data.payments}
-              rowKey={(payment) => payment.id}
-            />
+            <>
+              <Table
+                label={t.billing.payments}
+                columns={paymentColumns(t, locale)}
+                rows={[...payments.data.payments, ...(older?.payments ?? [])]}
+                rowKey={(payment) => payment.id}
+              />
+              {nextBefore && (
+                <p>
+                  <button
+                    type="button"
+                    className="button secondary"
+                    disabled={loadingMore}
+                    aria-busy={loadingMore}
+                    onClick={() => void loadMore()}
+                  >
+                    {t.billing.loadMore}
+                  </button>
+                </p>
+              )}
+            </>
           ))}
       </section>
 
@@ -240,15 +285,20 @@ function CurrentPlan({
   mayManage,
   onCancel,
   onResume,
+  onPayNow,
+  paying,
 }: {
   sub: Subscription;
   mayManage: boolean;
   onCancel: () => void;
   onResume: () => void;
+  onPayNow: () => void;
+  paying: boolean;
 }) {
   const t = useT();
   const locale = useLocale();
   const running = sub.status === "active" || sub.status === "past_due";
+  const next = sub.renewal.nextAttemptAt ? formatDateTime(sub.renewal.nextAttemptAt, locale) : null;
   return (
     <section className="panel" aria-labelledby="current-plan-title">
       <h2 id="current-plan-title">{t.billing.currentPlan}</h2>
@@ -272,6 +322,21 @@ function CurrentPlan({
           </div>
         )}
       </dl>
+      {sub.notice === "payment_failed" && (
+        <div className="notice" role="status" data-testid="renewal-failed">
+          <p>{t.billing.renewalFailed(sub.renewal.failedAttempts, next)}</p>
+          {mayManage && (
+            <button type="button" className="button primary" disabled={paying} aria-busy={paying} onClick={onPayNow}>
+              {t.billing.payNow}
+            </button>
+          )}
+        </div>
+      )}
+      {sub.notice === "trial_ending" && (
+        <p className="notice" role="status" data-testid="trial-ending">
+          {t.billing.trialEnding(formatDate(sub.currentPeriodEnd, locale))}
+        </p>
+      )}
       {mayManage && running && !sub.cancelAtPeriodEnd && (
         <button type="button" className="button danger-outline" onClick={onCancel}>
           {t.billing.cancel}
@@ -334,17 +399,43 @@ function paymentColumns(t: Messages, locale: Locale): Column<Payment>[] {
     {
       header: t.billing.status,
       cell: (p) => (
-        <span
-          className={p.status === "succeeded" ? "badge ok" : p.status === "canceled" ? "badge off" : "badge pending"}
-        >
-          {t.billing.paymentStatuses[p.status]}
-        </span>
+        <>
+          <span
+            className={p.status === "succeeded" ? "badge ok" : p.status === "canceled" ? "badge off" : "badge pending"}
+          >
+            {t.billing.paymentStatuses[p.status]}
+          </span>
+          {p.status === "canceled" && p.cancellationReason && (
+            <span className="muted small block" data-testid="payment-reason">
+              {declineText(p.cancellationReason, t)}
+            </span>
+          )}
+          {p.confirmationUrl && (
+            <a className="small block" href={p.confirmationUrl} rel="noopener">
+              {t.billing.continuePayment}
+            </a>
+          )}
+        </>
       ),
     },
     {
       header: t.billing.refunds,
       cell: (p) =>
-        p.refundedMinor === "0" ? "—" : t.billing.refunded(formatMoneyMinor(p.refundedMinor, p.currency, locale)),
+        p.refunds.length === 0 ? (
+          "—"
+        ) : (
+          <ul className="plain" data-testid="payment-refunds">
+            {p.refunds.map((refund) => (
+              <li key={refund.id}>
+                {t.billing.refundLine(
+                  formatMoneyMinor(refund.amountMinor, p.currency, locale),
+                  t.billing.refundStatuses[refund.status] ?? refund.status,
+                  formatDate(refund.createdAt, locale),
+                )}
+              </li>
+            ))}
+          </ul>
+        ),
     },
   ];
 }

@@ -9,7 +9,7 @@ import { useServices } from "../app/context.tsx";
 import { hrefOf } from "../app/routes.ts";
 import { ErrorState } from "../components/states.tsx";
 import { useLocale, useT } from "../i18n/locale.ts";
-import { formatDate, PENDING_PAYMENT_KEY } from "./billing-common.ts";
+import { declineText, formatDate, PENDING_PAYMENT_KEY } from "./billing-common.ts";
 
 const loadPayment = (api: AdminClient, paymentId: string) =>
   call(api.api.v1.billing.payments[":paymentId"].$get({ param: { paymentId } }));
@@ -116,7 +116,9 @@ export default function BillingReturnPage({
           <div role="status" data-testid="payment-outcome">
             <p className="notice">{t.billing.failed}</p>
             {outcome.payment.cancellationReason && (
-              <p className="muted small">{t.billing.failedReason(outcome.payment.cancellationReason)}</p>
+              <p className="muted small" data-testid="payment-reason">
+                {t.billing.failedReason(declineText(outcome.payment.cancellationReason, t) ?? "")}
+              </p>
             )}
           </div>
         )}
