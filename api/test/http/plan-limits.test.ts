@@ -5,6 +5,7 @@
 import { ServiceError } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GATE_TTL_MS } from "../../src/core/billing/accrual-gate.ts";
 import { assertBroadcastAllowed } from "../../src/core/billing/plan-limits.ts";
 import { createEngineDeps, type StaffRole } from "../../src/core/context.ts";
 import { completeRegistration } from "../../src/core/guests/registration.ts";
@@ -316,6 +317,21 @@ describe("bonuses", () => {
       status: 200,
       body: { bonusPoints: 50, bonusWithheld: 0, balance: 350 },
     });
+
+    // Once the business has paid, checking the guest in again credits the bonus withheld at the door.
+    await test.db.withTenant(world.tenantId, (tx) =>
+      tx.subscription.update({
+        where: { tenantId: world.tenantId },
+        data: { status: "active", currentPeriodEnd: new Date(Date.now() + 20 * 86_400_000), graceUntil: null },
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, GATE_TTL_MS + 100)); // the API's cached gate lapses
+    expect(await checkIn(late.guestId)).toMatchObject({
+      status: 200,
+      body: { bonusPoints: 50, bonusWithheld: 0, balance: 50 },
+    });
+    expect(await checkIn(late.guestId)).toMatchObject({ status: 200, body: { bonusPoints: 50, balance: 50 } });
+    expect(await balance(late.guestId)).toBe(50);
   });
 });
 
