@@ -1,5 +1,6 @@
 // The bot page in Russian against the real API and a fake Bot API: the webhook as Telegram
-// reports it (another address, updates waiting, its last error), set again with one press; and
+// reports it (another address, updates waiting, its last error), set again with one press and
+// named in Russian in the audit log; and
 // the API's refusals in the owner's language rather than the API's English detail.
 import "./dom.ts";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
@@ -79,6 +80,13 @@ describe("the bot page's webhook, in Russian", () => {
     fireEvent.click(within(panel).getByRole("button", { name: ru.bot.webhook.setAgain }));
     expect(await within(panel).findByText(ru.bot.webhook.statuses.set)).toBeTruthy();
     expect(telegram.webhookOf(token).url).toBe(`https://bots.example.test/telegram/${nextBotId}`);
+
+    // The audit log names the action in Russian, the dotted name beside it.
+    cleanup();
+    await open(world, "#/audit");
+    const log = await screen.findByRole("table", { name: ru.audit.title });
+    expect(await within(log).findByText("Вебхук бота установлен заново")).toBeTruthy();
+    expect(within(log).getByText("bot.webhook_reset")).toBeTruthy();
   });
 
   it("says in Russian that Telegram no longer accepts the bot's token", async () => {
