@@ -85,6 +85,7 @@ export function createApp(deps: AppDeps) {
       problem(c, {
         code: "PAYLOAD_TOO_LARGE",
         detail: `The request body is larger than ${config.http.bodyLimitBytes} bytes.`,
+        messageKey: "body-too-large",
       }),
   });
   // POS routes apply their own limit (POS_BODY_LIMIT_BYTES), which may be larger or smaller, and
@@ -157,7 +158,11 @@ export function createApp(deps: AppDeps) {
     )
     .route(
       "/",
-      botRoutes(engine, { telegramApiRoot: config.telegramApiRoot, secrets: deps.secrets }, config.http.trustProxy),
+      botRoutes(
+        engine,
+        { telegramApiRoot: config.telegramApiRoot, secrets: deps.secrets, webhookBaseUrl: config.botWebhookBaseUrl },
+        config.http.trustProxy,
+      ),
     )
     .route("/", staffRoutes(engine, { trustProxy: config.http.trustProxy, adminUrl: config.auth.adminUrl }))
     .route(

@@ -70,6 +70,9 @@ const apiEnv = z
     COOKIE_SECURE: env.flag.optional(),
     // Where connecting a bot checks its token with getMe; tests point it at a fake.
     TELEGRAM_API_ROOT: env.httpUrl.default("https://api.telegram.org"),
+    // The bot process's public address (the same variable as the bot's): the bot page compares
+    // Telegram's webhook with <BOT_WEBHOOK_BASE_URL>/telegram/<bot id>. Unset: long polling.
+    BOT_WEBHOOK_BASE_URL: env.httpUrl.optional(),
     ...engineEnv,
     ...billingEnv,
   })
@@ -97,6 +100,7 @@ const apiEnv = z
       cookieSecure: raw.COOKIE_SECURE ?? raw.NODE_ENV === "production",
     },
     telegramApiRoot: raw.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+    botWebhookBaseUrl: raw.BOT_WEBHOOK_BASE_URL?.replace(/\/+$/, "") ?? null,
     engine: engineSettingsFromEnv(raw),
     // YooKassa (docs/billing.md); without YOOKASSA_SHOP_ID billing is off and its routes answer 503
     billing: billingSettingsFromEnv(raw, raw.ADMIN_URL),

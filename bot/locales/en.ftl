@@ -285,6 +285,19 @@ error-checkin-not-registered = { $name } is not registered for this event.
 error-checkin-waitlisted = { $name } is only on the waitlist for this event and has no place.
 error-checkin-not-open = Check-in for this event has not opened yet: it opens 12 hours before the start.
 error-checkin-closed = Check-in for this event is closed: it closes 24 hours after the end.
+error-event-draft = This event is not published yet.
+error-birthday-locked = The birthday is already set; only the restaurant can change it, because birthday bonuses depend on it. Ask the staff if it is wrong.
+error-registration-incomplete = Registration needs consent, a name and a phone number first.
+error-quote-unknown = There is no such quote for this guest. Enter the amount again.
+error-check-unknown = There is no such check in the program.
+error-refund-of-refund = This is a refund already; refund the original check.
+error-check-no-guest = No guest was identified on this check, so there are no points to return.
+error-restaurant-unknown = There is no such restaurant in the program.
+error-restaurant-inactive = This restaurant is closed in the program settings.
+error-restaurant-scope = You do not work for this restaurant.
+error-pos-check-unknown = There is no such check from the till.
+error-pos-check-not-waiting = This check is no longer waiting for a guest.
+error-pos-check-too-old = This check closed more than { $hours } hours ago; it can no longer be attached to a guest.
 notify-event-registered = ✅ You are registered for “{ $title }”: { $when }{ $where ->
     [none] {""}
    *[other] , { $where }

@@ -289,6 +289,19 @@ error-checkin-not-registered = { $name } не записан(а) на это с�
 error-checkin-waitlisted = { $name } только в листе ожидания на это событие, места у гостя нет.
 error-checkin-not-open = Отмечать гостей на этом событии пока рано: отметка открывается за 12 часов до начала.
 error-checkin-closed = Отметка гостей на этом событии закрыта: она закрывается через 24 часа после окончания.
+error-event-draft = Это событие ещё не опубликовано.
+error-birthday-locked = День рождения уже указан, изменить его может только ресторан: от него зависят бонусы ко дню рождения. Если дата неверна, обратитесь к персоналу.
+error-registration-incomplete = Для регистрации нужны согласие, имя и номер телефона.
+error-quote-unknown = Такого расчёта для этого гостя нет. Введите сумму заново.
+error-check-unknown = Такого чека в программе нет.
+error-refund-of-refund = Это уже возврат — оформите возврат исходного чека.
+error-check-no-guest = На этом чеке не был определён гость, возвращать нечего.
+error-restaurant-unknown = Такого ресторана в программе нет.
+error-restaurant-inactive = Этот ресторан закрыт в настройках программы.
+error-restaurant-scope = Вы не работаете в этом ресторане.
+error-pos-check-unknown = Такого чека с кассы нет.
+error-pos-check-not-waiting = Этот чек уже не ждёт гостя.
+error-pos-check-too-old = Чек закрыт больше { $hours } ч назад — привязать его к гостю уже нельзя.
 notify-event-registered = ✅ Вы записаны на «{ $title }»: { $when }{ $where ->
     [none] {""}
    *[other] , { $where }

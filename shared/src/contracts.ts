@@ -43,6 +43,10 @@ export const problemSchema = z.object({
   code: z.enum(errorCodes).optional(),
   requestId: z.string().optional(),
   errors: z.array(fieldErrorSchema).optional(),
+  /** a stable key for the sentence in the user's language (the admin view, the bot) */
+  messageKey: z.string().optional(),
+  /** the values of that sentence's placeholders */
+  messageVars: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
 

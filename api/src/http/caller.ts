@@ -76,10 +76,15 @@ export function requireStaff(permission: Permission): MiddlewareHandler<AppEnv> 
         code: "FORBIDDEN",
         detail:
           "This session may only use the till: it was opened from Telegram. Sign in with your e-mail and password for anything else.",
+        messageKey: "session-till-only",
       });
     }
     if (!roleMay(staff.role, permission)) {
-      return problem(c, { code: "FORBIDDEN", detail: `Your role (${staff.role}) may not do this.` });
+      return problem(c, {
+        code: "FORBIDDEN",
+        detail: `Your role (${staff.role}) may not do this.`,
+        messageKey: "role-forbidden",
+      });
     }
     await next();
     return undefined;

@@ -44,6 +44,8 @@ export interface ProblemInit<S extends ContentfulStatusCode, X extends Record<st
   /** defaults to the code's status; name it when a typed route declares one */
   status?: S;
   errors?: FieldError[];
+  /** the sentence's key for the admin view and the bot (see ServiceError's `key`) */
+  messageKey?: string;
   /** extension members, e.g. { checks } on a readiness failure */
   extensions?: X;
   headers?: Record<string, string>;
@@ -64,6 +66,7 @@ export function problem<
     instance: c.req.path,
     code: init.code,
     requestId: c.get("requestId"),
+    ...(init.messageKey ? { messageKey: init.messageKey } : {}),
     ...(init.errors ? { errors: init.errors } : {}),
   } satisfies Problem;
   return c.json(body, status, { "Content-Type": "application/problem+json", ...init.headers });
@@ -89,6 +92,7 @@ export function validationHook(
     code: "VALIDATION",
     detail: `The request ${where} has ${errors.length === 1 ? "an invalid value" : `${errors.length} invalid values`}: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}.`,
     errors,
+    messageKey: "fields-invalid",
   });
 }
 
@@ -103,7 +107,9 @@ function handleError(error: Error, c: Context<AppEnv>, log: Logger): Response {
       detail: error.message,
       ...(error.fields ? { errors: error.fields } : {}),
       // The key lets the web apps say it in the user's language; `detail` stays the English text.
-      extensions: { ...error.details, ...(error.key ? { messageKey: error.key } : {}) },
+      // messageVars fill the key's placeholders (a count, a level's name) the same way the bot does.
+      ...(error.key ? { messageKey: error.key } : {}),
+      extensions: { ...error.details, ...(error.vars ? { messageVars: error.vars } : {}) },
       ...(typeof error.details?.retryAfterSeconds === "number"
         ? { headers: { "Retry-After": String(error.details.retryAfterSeconds) } }
         : {}),
@@ -116,6 +122,7 @@ function handleError(error: Error, c: Context<AppEnv>, log: Logger): Response {
         code: error.status === 413 ? "PAYLOAD_TOO_LARGE" : "VALIDATION",
         status: error.status as ContentfulStatusCode,
         detail: error.message || "The request could not be read.",
+        messageKey: error.status === 413 ? "body-too-large" : "request-unreadable",
       });
     }
   }

@@ -39,6 +39,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
       return problem(c, {
         code: "RATE_LIMITED",
         detail: `Limit of ${options.perMinute} requests per minute reached; retry in ${retryAfter} s.`,
+        messageKey: "too-many-requests",
         headers: { "Retry-After": String(retryAfter), ...limitHeaders(options.perMinute, rejection) },
       });
     }

@@ -26,6 +26,8 @@ const routes: Record<string, Permission> = {
   "GET /api/v1/bot": "bot.manage",
   "PUT /api/v1/bot": "bot.manage",
   "DELETE /api/v1/bot": "bot.manage",
+  "GET /api/v1/bot/webhook": "bot.manage",
+  "POST /api/v1/bot/webhook": "bot.manage",
   "GET /api/v1/dashboard": "dashboard.read",
   "GET /api/v1/events": "events.read",
   "POST /api/v1/events": "events.manage",

@@ -88,6 +88,7 @@ export function decodeCursor(cursor: string): Position {
     // reported below
   }
   throw new ServiceError("VALIDATION", "The cursor is not one this API gave out; start from the first page.", {
+    key: "cursor-invalid",
     fields: [{ path: "cursor", message: "is not a cursor from a previous page" }],
   });
 }

@@ -55,9 +55,10 @@ export async function signInStaff(
   }
   if (tenantIds.length === 0) await verifyPassword(await decoy(), credentials.password);
   const [only] = matches;
-  if (!only) throw new ServiceError("UNAUTHORIZED", "Wrong e-mail or password.");
+  if (!only) throw new ServiceError("UNAUTHORIZED", "Wrong e-mail or password.", { key: "sign-in-wrong" });
   if (matches.length > 1) {
     throw new ServiceError("CONFLICT", "This e-mail works for several businesses; choose one.", {
+      key: "sign-in-choose-business",
       details: { tenants: matches.map((match) => ({ slug: match.tenantSlug, name: match.tenantName })) },
     });
   }

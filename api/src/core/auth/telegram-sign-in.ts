@@ -29,6 +29,7 @@ export async function signInStaffByTelegram(
       throw new ServiceError(
         "FORBIDDEN",
         `This Telegram account is not linked to a staff member of ${tenant.name}. Ask a manager for an invite link.`,
+        { key: "telegram-not-staff", vars: { business: tenant.name } },
       );
     }
     await tx.staffUser.update({

@@ -75,7 +75,7 @@ export async function paymentById(deps: BillingDeps, tenantId: string, paymentId
   const row = await deps.db.withTenant(tenantId, (tx) =>
     tx.billingPayment.findUnique({ where: { tenantId_id: { tenantId, id: paymentId } }, include: withParts }),
   );
-  if (!row) throw new ServiceError("NOT_FOUND", "No such payment.");
+  if (!row) throw new ServiceError("NOT_FOUND", "No such payment.", { key: "billing-payment-unknown" });
   return paymentView(row);
 }
 

@@ -96,7 +96,7 @@ export function effectivePlanFromRow(row: EffectivePlanRow): EffectivePlan {
 
 export async function loadEffectivePlan(tx: TenantTx): Promise<EffectivePlan> {
   const [row] = await tx.$queryRawUnsafe<EffectivePlanRow[]>(EFFECTIVE_PLAN_SQL);
-  if (!row) throw new ServiceError("NOT_FOUND", "There is no such business.");
+  if (!row) throw new ServiceError("NOT_FOUND", "There is no such business.", { key: "business-unknown" });
   return effectivePlanFromRow(row);
 }
 
@@ -191,7 +191,7 @@ export async function assertBroadcastAllowed(
   if ("$queryRawUnsafe" in tx) plan = await loadEffectivePlan(tx);
   else {
     const [row] = (await tx.query<EffectivePlanRow>(EFFECTIVE_PLAN_SQL)).rows;
-    if (!row) throw new ServiceError("NOT_FOUND", "There is no such business.");
+    if (!row) throw new ServiceError("NOT_FOUND", "There is no such business.", { key: "business-unknown" });
     plan = effectivePlanFromRow(row);
   }
   const limit = plan.limits.broadcastsPerMonth;

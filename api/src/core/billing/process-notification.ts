@@ -52,5 +52,7 @@ export async function settleBillingNotification(
     if (outcome === "unknown") return { status: "ignored", reason: "no refund of ours matches" };
     return { status: "processed", tenantId, outcome };
   }
-  throw new ServiceError("VALIDATION", `Billing does not handle ${notification.event} notifications.`);
+  throw new ServiceError("VALIDATION", `Billing does not handle ${notification.event} notifications.`, {
+    key: "billing-notification-unsupported",
+  });
 }

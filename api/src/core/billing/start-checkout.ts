@@ -104,6 +104,7 @@ export async function startCheckout(
       const plan = await tx.plan.findUnique({ where: { id: planId } });
       if (!plan?.isPublic || plan.trialDays !== null || plan.priceMinor <= 0n) {
         throw new ServiceError("VALIDATION", "Choose one of the plans on offer.", {
+          key: "billing-plan-unknown",
           fields: [{ path: "planId", message: "is not a plan on offer" }],
         });
       }

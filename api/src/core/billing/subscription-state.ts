@@ -27,7 +27,7 @@ export async function lockSubscription(tx: TenantTx, tenantId: string): Promise<
     SELECT tenant_id FROM subscriptions WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
   if (locked.length === 0) {
     const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { createdAt: true } });
-    if (!tenant) throw new ServiceError("NOT_FOUND", "No such business.");
+    if (!tenant) throw new ServiceError("NOT_FOUND", "No such business.", { key: "business-unknown" });
     const trial = await tx.plan.findUniqueOrThrow({ where: { id: TRIAL_PLAN_ID } });
     await tx.$executeRaw`
       INSERT INTO subscriptions (tenant_id, plan_id, status, current_period_start, current_period_end, updated_at)

@@ -31,10 +31,13 @@ async function getMe(apiRoot: string, token: string): Promise<{ id: number; user
     const response = await fetch(`${apiRoot}/bot${token}/getMe`, { signal: AbortSignal.timeout(10_000) });
     answer = (await response.json()) as GetMeAnswer;
   } catch {
-    throw new ServiceError("UNAVAILABLE", "Telegram could not be reached to check the token. Try again in a minute.");
+    throw new ServiceError("UNAVAILABLE", "Telegram could not be reached to check the token. Try again in a minute.", {
+      key: "bot-telegram-unreachable",
+    });
   }
   if (!answer.ok || !answer.result?.is_bot || !answer.result.username) {
     throw new ServiceError("VALIDATION", "Telegram does not accept this token. Copy it again from @BotFather.", {
+      key: "bot-token-refused",
       fields: [{ path: "token", message: "not accepted by Telegram" }],
     });
   }
@@ -53,6 +56,7 @@ export async function connectBot(deps: EngineDeps, request: ConnectBotRequest): 
   const token = request.token.trim();
   if (!TOKEN.test(token)) {
     throw new ServiceError("VALIDATION", 'A bot token looks like "123456789:AA..." — copy it from @BotFather.', {
+      key: "bot-token-malformed",
       fields: [{ path: "token", message: "not a bot token" }],
     });
   }
@@ -94,6 +98,7 @@ export async function connectBot(deps: EngineDeps, request: ConnectBotRequest): 
       throw new ServiceError(
         "CONFLICT",
         "This bot is already connected to another business. Create a new bot with @BotFather.",
+        { key: "bot-taken" },
       );
     }
     throw error;
@@ -123,7 +128,7 @@ export async function disconnectBot(deps: EngineDeps, request: { tenantId: strin
     });
     return true;
   });
-  if (!removed) throw new ServiceError("NOT_FOUND", "No bot is connected.");
+  if (!removed) throw new ServiceError("NOT_FOUND", "No bot is connected.", { key: "bot-not-connected" });
   await deps.redis.publish(botChangesChannel(deps.settings.redisPrefix), request.tenantId).catch(() => 0);
 }
 

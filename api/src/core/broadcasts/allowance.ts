@@ -45,7 +45,7 @@ export async function broadcastsCounted(client: pg.PoolClient, month: string): P
 export async function reserveBroadcast(client: pg.PoolClient, tenantId: string, month: string) {
   await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`plan-limit:${tenantId}:broadcasts`]);
   const [row] = (await client.query<EffectivePlanRow>(EFFECTIVE_PLAN_SQL)).rows;
-  if (!row) throw new ServiceError("NOT_FOUND", "There is no such business.");
+  if (!row) throw new ServiceError("NOT_FOUND", "There is no such business.", { key: "business-unknown" });
   const plan = effectivePlanFromRow(row);
   // Decided (see docs/broadcasts.md): a restricted business pays first; its guests' points stay
   // safe, but marketing through the platform waits.

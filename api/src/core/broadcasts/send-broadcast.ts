@@ -34,6 +34,7 @@ export async function sendBroadcast(
   const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : null;
   if (scheduledAt && (scheduledAt.getTime() <= at.getTime() || scheduledAt.getTime() > at.getTime() + MAX_AHEAD_MS)) {
     throw new ServiceError("VALIDATION", "scheduledAt must be in the future, at most 90 days ahead", {
+      key: "broadcast-schedule-range",
       fields: [{ path: "scheduledAt", message: "must be in the future, at most 90 days ahead" }],
     });
   }
@@ -50,6 +51,7 @@ export async function sendBroadcast(
     const fields = contentProblems(view);
     if (fields.length > 0) {
       throw new ServiceError("VALIDATION", fields.map((field) => `${field.path} ${field.message}`).join("; "), {
+        key: "fields-invalid",
         fields,
       });
     }

@@ -32,6 +32,7 @@ export async function sendTestMessage(
   const fields = contentProblems(input);
   if (fields.length > 0) {
     throw new ServiceError("VALIDATION", fields.map((field) => `${field.path} ${field.message}`).join("; "), {
+      key: "fields-invalid",
       fields,
     });
   }
@@ -61,6 +62,8 @@ export async function sendTestMessage(
   const throttle = `${deps.settings.redisPrefix}:broadcast-test:${tenantId}:${actor.staffId}`;
   if ((await deps.redis.set(throttle, "1", "EX", TEST_INTERVAL_SECONDS, "NX")) !== "OK") {
     throw new ServiceError("RATE_LIMITED", `One test message every ${TEST_INTERVAL_SECONDS} seconds.`, {
+      key: "broadcast-test-interval",
+      vars: { seconds: TEST_INTERVAL_SECONDS },
       details: { retryAfterSeconds: TEST_INTERVAL_SECONDS },
     });
   }
@@ -76,7 +79,9 @@ export async function sendTestMessage(
     });
     answer = (await response.json()) as TelegramAnswer;
   } catch {
-    throw new ServiceError("UNAVAILABLE", "Telegram could not be reached. Try again in a minute.");
+    throw new ServiceError("UNAVAILABLE", "Telegram could not be reached. Try again in a minute.", {
+      key: "telegram-unreachable",
+    });
   }
   if (!answer.ok) {
     if (answer.error_code === 403) {
@@ -90,10 +95,13 @@ export async function sendTestMessage(
     }
     if (answer.error_code === 429) {
       throw new ServiceError("RATE_LIMITED", "Telegram asks to slow down; try again in a little while.", {
+        key: "telegram-slow-down",
         details: { retryAfterSeconds: answer.parameters?.retry_after ?? 30 },
       });
     }
     throw new ServiceError("VALIDATION", `Telegram refused the message: ${answer.description ?? "unknown reason"}`, {
+      key: "broadcast-telegram-refused",
+      vars: { reason: answer.description ?? "unknown reason" },
       fields: [{ path: "text", message: answer.description ?? "refused by Telegram" }],
     });
   }

@@ -70,7 +70,10 @@ async function audienceProblems(
 }
 
 function refuse(fields: FieldError[]): never {
-  throw new ServiceError("VALIDATION", fields.map((field) => `${field.path} ${field.message}`).join("; "), { fields });
+  throw new ServiceError("VALIDATION", fields.map((field) => `${field.path} ${field.message}`).join("; "), {
+    key: "fields-invalid",
+    fields,
+  });
 }
 
 /**

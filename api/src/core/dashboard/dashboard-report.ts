@@ -152,7 +152,10 @@ export async function dashboardReport(deps: EngineDeps, request: DashboardReques
       request.restaurantId ?? null,
     );
     if (!context) throw new Error("the tenant of a signed-in staff member is gone");
-    if (!context.restaurantKnown) throw new ServiceError("NOT_FOUND", "There is no such restaurant in this business.");
+    if (!context.restaurantKnown)
+      throw new ServiceError("NOT_FOUND", "There is no such restaurant in this business.", {
+        key: "error-restaurant-unknown",
+      });
     const end = context.edges.at(-1);
     if (!end) throw new Error("a period always has an end edge");
     const bounds = {

@@ -71,15 +71,20 @@ export function dashboardPeriod(input: { from: string; to: string; granularity?:
     ...(to ? [] : [{ path: "to", message: "must be a date written YYYY-MM-DD" }]),
   ];
   if (!from || !to)
-    throw new ServiceError("VALIDATION", "The period's dates are not valid dates.", { fields: problems });
+    throw new ServiceError("VALIDATION", "The period's dates are not valid dates.", {
+      key: "period-dates-invalid",
+      fields: problems,
+    });
   const days = daysBetween(from, to);
   if (days < 1) {
     throw new ServiceError("VALIDATION", "The period ends before it starts: `to` must not be before `from`.", {
+      key: "period-reversed",
       fields: [{ path: "to", message: "must not be before from" }],
     });
   }
   if (days > MAX_PERIOD_DAYS) {
     throw new ServiceError("VALIDATION", "The period is longer than three years; choose a shorter one.", {
+      key: "period-too-long",
       fields: [{ path: "from", message: `must be at most ${MAX_PERIOD_DAYS} days before to` }],
     });
   }

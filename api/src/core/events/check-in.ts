@@ -49,7 +49,9 @@ export async function checkInGuest(
     const event = await lockEvent(client, eventId);
     if (event.restaurant_id !== null) assertEventInScope(scope, event.restaurant_id);
     if (event.status !== "published" && event.status !== "finished") {
-      throw new ServiceError("CONFLICT", `This event is ${event.status}.`, { key: `error-event-${event.status}` });
+      throw new ServiceError("CONFLICT", `This event is ${event.status}.`, {
+        key: event.status === "draft" ? "error-event-draft" : "error-event-cancelled",
+      });
     }
     const { rows: guests } = await client.query<{ first_name: string | null; last_name: string | null }>(
       "SELECT first_name, last_name FROM guests WHERE tenant_id = app_current_tenant() AND id = $1",

@@ -31,14 +31,16 @@ export async function putEventCover(
   const contentType = input.contentType.split(";")[0]?.trim().toLowerCase() as CoverType;
   if (!coverTypes.includes(contentType)) {
     throw new ServiceError("VALIDATION", "A cover must be a JPEG, PNG or WebP image.", {
+      key: "event-cover-type",
       fields: [{ path: "content-type", message: `one of ${coverTypes.join(", ")}` }],
     });
   }
   if (input.bytes.length > MAX_COVER_BYTES) {
-    throw new ServiceError("PAYLOAD_TOO_LARGE", "A cover may be at most 2 MB.");
+    throw new ServiceError("PAYLOAD_TOO_LARGE", "A cover may be at most 2 MB.", { key: "event-cover-too-large" });
   }
   if (input.bytes.length === 0 || !signatures[contentType](input.bytes)) {
     throw new ServiceError("VALIDATION", `The file is not a ${contentType} image.`, {
+      key: "event-cover-unreadable",
       fields: [{ path: "body", message: `not a ${contentType} image` }],
     });
   }

@@ -51,6 +51,7 @@ export async function validateEvent(
   }
   if (fields.length > 0) {
     throw new ServiceError("VALIDATION", fields.map((field) => `${field.path} ${field.message}`).join("; "), {
+      key: "fields-invalid",
       fields,
     });
   }

@@ -53,7 +53,10 @@ export interface ImportFile {
 }
 
 function refuse(message: string): never {
-  throw new ServiceError("VALIDATION", message, { fields: [{ path: "body", message }] });
+  throw new ServiceError("VALIDATION", message, {
+    key: "guest-import-file-invalid",
+    fields: [{ path: "body", message }],
+  });
 }
 
 /**

@@ -80,7 +80,7 @@ export async function guestImportView(deps: EngineDeps, tenantId: string, import
   const row = await deps.db.withTenant(tenantId, (tx) =>
     tx.guestImport.findUnique({ where: { tenantId_id: { tenantId, id: importId } }, include: { createdBy } }),
   );
-  if (!row) throw new ServiceError("NOT_FOUND", "There is no such guest import.");
+  if (!row) throw new ServiceError("NOT_FOUND", "There is no such guest import.", { key: "guest-import-unknown" });
   return toImportView(row);
 }
 

@@ -29,7 +29,8 @@ export async function queueGuestImport(
 ): Promise<{ id: string; status: "queued" }> {
   const { tenantId, actor, fileName, text } = request;
   const file = readImportFile(text);
-  if (!actor.staffId) throw new ServiceError("FORBIDDEN", "Only a staff member may import guests.");
+  if (!actor.staffId)
+    throw new ServiceError("FORBIDDEN", "Only a staff member may import guests.", { key: "guest-import-staff-only" });
   const id = uuidv7();
   const event = guestImportQueuedSchema.parse({ importId: id });
   await deps.db.withTenant(tenantId, async (tx) => {

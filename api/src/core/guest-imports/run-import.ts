@@ -54,7 +54,7 @@ export async function runGuestImport(
   const found = await deps.db.withTenant(tenantId, (tx) =>
     tx.guestImport.findUnique({ where: { tenantId_id: { tenantId, id: importId } } }),
   );
-  if (!found) throw new ServiceError("NOT_FOUND", "There is no such guest import.");
+  if (!found) throw new ServiceError("NOT_FOUND", "There is no such guest import.", { key: "guest-import-unknown" });
   if (found.status === "done" || found.status === "failed") return guestImportView(deps, tenantId, importId);
 
   let rows: CheckedRow[];

@@ -76,6 +76,7 @@ function decodeCursor(cursor: string, id: RegExp): { at: Date; id: string } {
   const date = new Date(at);
   if (Number.isNaN(date.getTime()) || !id.test(key)) {
     throw new ServiceError("VALIDATION", "This page cursor is not valid; start again from the first page.", {
+      key: "cursor-invalid",
       fields: [{ path: "cursor", message: "is not a cursor this API gave" }],
     });
   }
@@ -86,7 +87,8 @@ async function assertGuest(client: pg.PoolClient, guestId: string): Promise<void
   const { rowCount } = await client.query("SELECT 1 FROM guests WHERE tenant_id = app_current_tenant() AND id = $1", [
     guestId,
   ]);
-  if (!rowCount) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+  if (!rowCount)
+    throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
 }
 
 interface LedgerRow {

@@ -41,7 +41,8 @@ export async function guestPage(
       where: { tenantId_id: { tenantId, id: guestId } },
       include: { level: true, manualLevel: true, tenant: { select: { currency: true } } },
     });
-    if (!guest) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+    if (!guest)
+      throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
     const held = await tx.redemptionHold.aggregate({
       where: { guestId, status: "held", expiresAt: { gt: at } },
       _sum: { maxPoints: true },

@@ -25,7 +25,8 @@ export async function guestSummary(deps: EngineDeps, tenantId: string, guestId: 
       where: { tenantId_id: { tenantId, id: guestId } },
       include: { level: true, tenant: { select: { currency: true } } },
     });
-    if (!guest) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+    if (!guest)
+      throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
     const held = await tx.redemptionHold.aggregate({
       where: { guestId, status: "held", expiresAt: { gt: at } },
       _sum: { maxPoints: true },

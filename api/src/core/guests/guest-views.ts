@@ -43,7 +43,8 @@ export async function guestCard(deps: EngineDeps, tenantId: string, guestId: str
   const at = deps.clock();
   const view = await deps.db.withTenant(tenantId, async (tx) => {
     const guest = await tx.guest.findUnique({ where: { tenantId_id: { tenantId, id: guestId } } });
-    if (!guest) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+    if (!guest)
+      throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
     // One after another: a transaction is one connection, which runs one query at a time anyway.
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId } });
     const programRow = await tx.$queryRaw<
@@ -134,6 +135,7 @@ function decodeCursor(cursor: string): { at: Date; id: bigint } {
   const date = new Date(at ?? "");
   if (Number.isNaN(date.getTime()) || !id || !/^\d+$/.test(id)) {
     throw new ServiceError("VALIDATION", "This page cursor is not valid; start again from the first page.", {
+      key: "cursor-invalid",
       fields: [{ path: "cursor", message: "invalid cursor" }],
     });
   }
@@ -204,7 +206,8 @@ export async function guestLevels(deps: EngineDeps, tenantId: string, guestId: s
   const at = deps.clock();
   return deps.db.withTenant(tenantId, async (tx) => {
     const guest = await tx.guest.findUnique({ where: { tenantId_id: { tenantId, id: guestId } } });
-    if (!guest) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+    if (!guest)
+      throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
     const program = await tx.loyaltyProgram.findUnique({ where: { tenantId } });
     const windowDays = program ? program.levelWindowDays : 365;
     const spend = await windowSpend(tx, guestId, windowDays, at);

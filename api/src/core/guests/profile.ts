@@ -51,7 +51,8 @@ export async function guestProfileView(
     });
     return { guest, staff };
   });
-  if (!guest) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+  if (!guest)
+    throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
   return viewOf(toProfile(guest), staff?.isActive ? { name: staff.name, role: staff.role } : null);
 }
 
@@ -86,14 +87,15 @@ export async function updateGuestProfile(
     // Locked, so that two first answers at once cannot both set the birthday.
     const locked = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM guests WHERE tenant_id = app_current_tenant() AND id = ${guestId}::uuid FOR UPDATE`;
-    if (locked.length === 0) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+    if (locked.length === 0)
+      throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
     const guest = await tx.guest.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id: guestId } } });
     if (birthday && !sameDay(guest.birthday, birthday)) {
       if (guest.birthday) {
         throw new ServiceError(
           "CONFLICT",
           "The birthday is already set and only the restaurant can change it, because birthday bonuses depend on it. Ask the staff if it is wrong.",
-          { fields: [{ path: "birthday", message: "is already set" }] },
+          { key: "error-birthday-locked", fields: [{ path: "birthday", message: "is already set" }] },
         );
       }
       data.birthday = birthday;

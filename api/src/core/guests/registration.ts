@@ -68,7 +68,8 @@ export async function guestProfile(deps: EngineDeps, tenantId: string, guestId: 
   const guest = await deps.db.withTenant(tenantId, (tx) =>
     tx.guest.findUnique({ where: { tenantId_id: { tenantId, id: guestId } } }),
   );
-  if (!guest) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+  if (!guest)
+    throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
   return toProfile(guest);
 }
 
@@ -244,7 +245,9 @@ export interface Registration {
 export async function completeRegistration(deps: EngineDeps, tenantId: string, guestId: string): Promise<Registration> {
   const profile = await guestProfile(deps, tenantId, guestId);
   if (!profile.consented || !profile.firstName || !profile.phone) {
-    throw new ServiceError("VALIDATION", "Registration needs consent, a name and a phone number first.");
+    throw new ServiceError("VALIDATION", "Registration needs consent, a name and a phone number first.", {
+      key: "error-registration-incomplete",
+    });
   }
   const program = await deps.db.withTenant(tenantId, (tx) => tx.loyaltyProgram.findUnique({ where: { tenantId } }));
   let welcomeBonus = 0;

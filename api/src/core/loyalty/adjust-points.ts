@@ -31,6 +31,8 @@ export async function adjustPoints(
       const available = availablePoints(state);
       if (!adding && -input.points > available) {
         throw new ServiceError("VALIDATION", `The guest has only ${available} points that can be removed.`, {
+          key: "points-adjust-too-many",
+          vars: { available },
           fields: [{ path: "points", message: `at least -${available}` }],
           details: { available },
         });

@@ -66,11 +66,13 @@ export async function assertRestaurant(client: pg.PoolClient, restaurantId: stri
   );
   if (!rows[0]) {
     throw new ServiceError("VALIDATION", "There is no such restaurant in this program.", {
+      key: "error-restaurant-unknown",
       fields: [{ path: "restaurantId", message: "unknown restaurant" }],
     });
   }
   if (!rows[0].is_active) {
     throw new ServiceError("VALIDATION", "This restaurant is closed in the program settings.", {
+      key: "error-restaurant-inactive",
       fields: [{ path: "restaurantId", message: "restaurant is inactive" }],
     });
   }

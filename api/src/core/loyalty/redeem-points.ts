@@ -40,7 +40,7 @@ async function claimHold(client: pg.PoolClient, input: RedemptionInput, at: Date
   );
   const hold = rows[0];
   if (!hold || hold.guest_id !== input.guestId) {
-    throw new ServiceError("NOT_FOUND", "There is no such quote for this guest.");
+    throw new ServiceError("NOT_FOUND", "There is no such quote for this guest.", { key: "error-quote-unknown" });
   }
   if (hold.status === "committed") {
     throw new ServiceError("CONFLICT", "This quote has already been used. Quote again.", { key: "error-quote-used" });

@@ -156,11 +156,16 @@ export async function refundCheck(deps: EngineDeps, request: RefundRequest): Pro
   const replay = await storedOutcome<OperationResult>(deps.db, tenantId, request.idempotencyKey, hash);
   if (replay) return replay;
   const sale = await deps.db.withTenantClient(tenantId, (client) => readSale(client, input.checkId));
-  if (!sale) throw new ServiceError("NOT_FOUND", "There is no such check in this program.");
+  if (!sale)
+    throw new ServiceError("NOT_FOUND", "There is no such check in this program.", { key: "error-check-unknown" });
   if (sale.kind !== "sale")
-    throw new ServiceError("VALIDATION", "This is a refund already; refund the original check.");
+    throw new ServiceError("VALIDATION", "This is a refund already; refund the original check.", {
+      key: "error-refund-of-refund",
+    });
   if (!sale.guest_id) {
-    throw new ServiceError("VALIDATION", "No guest was identified on this check, so it moved no points to refund.");
+    throw new ServiceError("VALIDATION", "No guest was identified on this check, so it moved no points to refund.", {
+      key: "error-check-no-guest",
+    });
   }
 
   return runGuestOperation(deps, {

@@ -24,11 +24,13 @@ export async function setManualLevel(deps: EngineDeps, request: ManualLevelReque
       const level = state.levels.find((rule) => rule.id === input.levelId);
       if (!level) {
         throw new ServiceError("VALIDATION", "There is no such level in this program.", {
+          key: "level-unknown",
           fields: [{ path: "levelId", message: "unknown level" }],
         });
       }
       if (!input.until || input.until <= at) {
         throw new ServiceError("VALIDATION", "A manual level needs an end date in the future.", {
+          key: "manual-level-until",
           fields: [{ path: "until", message: "must be in the future" }],
         });
       }
@@ -42,7 +44,8 @@ export async function setManualLevel(deps: EngineDeps, request: ManualLevelReque
           level.id === state.levelId ? null : { fromLevelId: state.levelId, toLevelId: level.id, reason: "manual" },
       };
     } else {
-      if (!state.manualLevelId) throw new ServiceError("VALIDATION", "This guest has no manual level to end.");
+      if (!state.manualLevelId)
+        throw new ServiceError("VALIDATION", "This guest has no manual level to end.", { key: "manual-level-none" });
       const reached = levelForSpend(state.levels, state.windowSpendMinor);
       outcome = {
         ...levelFields(state),

@@ -183,7 +183,8 @@ export async function listPosEvents(
       "SELECT 1 FROM pos_integrations WHERE tenant_id = app_current_tenant() AND id = $1",
       [query.integrationId],
     );
-    if (!exists.rowCount) throw new ServiceError("NOT_FOUND", "There is no such POS integration.");
+    if (!exists.rowCount)
+      throw new ServiceError("NOT_FOUND", "There is no such POS integration.", { key: "pos-integration-unknown" });
     // uuid v7 ids sort by time: "before" pages backwards from the newest.
     const { rows } = await client.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM pos_events
@@ -226,12 +227,17 @@ export async function replayPosEvent(
       [request.integrationId, request.eventId],
     );
     const event = rows[0];
-    if (!event) throw new ServiceError("NOT_FOUND", "There is no such POS event.");
+    if (!event) throw new ServiceError("NOT_FOUND", "There is no such POS event.", { key: "pos-event-unknown" });
     if (event.status !== "dead" && event.status !== "rejected") {
-      throw new ServiceError("CONFLICT", `Only dead or rejected events can be replayed; this one is ${event.status}.`);
+      throw new ServiceError("CONFLICT", `Only dead or rejected events can be replayed; this one is ${event.status}.`, {
+        key: "pos-event-not-replayable",
+        vars: { status: event.status },
+      });
     }
     if (!event.kind) {
-      throw new ServiceError("CONFLICT", "This event could not be read as a check at all; replaying it cannot help.");
+      throw new ServiceError("CONFLICT", "This event could not be read as a check at all; replaying it cannot help.", {
+        key: "pos-event-unreadable",
+      });
     }
     const updated = await client.query<EventRow>(
       `UPDATE pos_events SET status = 'received', attempts = 0, enqueued_at = NULL, last_error = NULL, updated_at = now()
@@ -290,21 +296,25 @@ export async function attachPosCheck(
       [request.eventId],
     );
     const event = rows[0];
-    if (!event) throw new ServiceError("NOT_FOUND", "There is no such POS check.");
+    if (!event) throw new ServiceError("NOT_FOUND", "There is no such POS check.", { key: "error-pos-check-unknown" });
     if (event.status !== "unidentified") {
-      throw new ServiceError("CONFLICT", `This check is ${event.status.replace("_", " ")}, not waiting for a guest.`);
+      throw new ServiceError("CONFLICT", `This check is ${event.status.replace("_", " ")}, not waiting for a guest.`, {
+        key: "error-pos-check-not-waiting",
+      });
     }
     const until = (event.closed_at?.getTime() ?? 0) + event.attach_hours * 3_600_000;
     if (until < now.getTime()) {
       throw new ServiceError(
         "CONFLICT",
         `This check closed more than ${event.attach_hours} hours ago; it can no longer be attached to a guest.`,
+        { key: "error-pos-check-too-old", vars: { hours: event.attach_hours } },
       );
     }
     const guest = await client.query("SELECT 1 FROM guests WHERE tenant_id = app_current_tenant() AND id = $1", [
       request.guestId,
     ]);
-    if (!guest.rowCount) throw new ServiceError("NOT_FOUND", "There is no such guest in this program.");
+    if (!guest.rowCount)
+      throw new ServiceError("NOT_FOUND", "There is no such guest in this program.", { key: "error-guest-unknown" });
     await client.query(
       `UPDATE pos_events SET guest_id = $2, status = 'received', attempts = 0, last_error = NULL,
               enqueued_at = now(), updated_at = now()

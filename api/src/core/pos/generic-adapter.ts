@@ -8,7 +8,9 @@ export function parseGenericCheck(body: Uint8Array): AdaptedEvent {
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
   } catch {
-    throw new ServiceError("VALIDATION", "The body is not JSON (UTF-8). Send the check as a JSON object.");
+    throw new ServiceError("VALIDATION", "The body is not JSON (UTF-8). Send the check as a JSON object.", {
+      key: "pos-body-not-json",
+    });
   }
   const parsed = posCheckSchema.safeParse(json);
   if (!parsed.success) {
@@ -21,7 +23,7 @@ export function parseGenericCheck(body: Uint8Array): AdaptedEvent {
       `The check has ${fields.length === 1 ? "an invalid value" : `${fields.length} invalid values`}: ${fields
         .map((field) => `${field.path}: ${field.message}`)
         .join("; ")}.`,
-      { fields },
+      { key: "fields-invalid", fields },
     );
   }
   return { eventId: parsed.data.externalId, status: "accepted", check: parsed.data, raw: undefined };

@@ -140,6 +140,7 @@ async function assertRestaurants(
   const found = await tx.restaurant.count({ where: { tenantId, id: { in: restaurantIds } } });
   if (found !== restaurantIds.length) {
     throw new ServiceError("VALIDATION", "A restaurant named in the settings is not one of this business's.", {
+      key: "pos-restaurant-unknown",
       fields: [{ path: restaurantId ? "restaurantId" : "settings.restaurantMap", message: "unknown restaurant" }],
     });
   }
@@ -177,7 +178,8 @@ export async function updateIntegration(
   const { tenantId, integrationId, input, actor } = request;
   await deps.db.withTenant(tenantId, async (tx) => {
     const existing = await tx.posIntegration.findUnique({ where: { tenantId_id: { tenantId, id: integrationId } } });
-    if (!existing) throw new ServiceError("NOT_FOUND", "There is no such POS integration.");
+    if (!existing)
+      throw new ServiceError("NOT_FOUND", "There is no such POS integration.", { key: "pos-integration-unknown" });
     const current = (existing.config ?? {}) as Record<string, unknown>;
     let config = current;
     if (input.settings) {
@@ -187,7 +189,10 @@ export async function updateIntegration(
           path: ["settings", ...issue.path.map(String)].join("."),
           message: issue.message,
         }));
-        throw new ServiceError("VALIDATION", `The ${existing.kind} settings have invalid values.`, { fields });
+        throw new ServiceError("VALIDATION", `The ${existing.kind} settings have invalid values.`, {
+          key: "fields-invalid",
+          fields,
+        });
       }
       const kept = Object.fromEntries(Object.entries(current).filter(([key]) => internalKeys.includes(key)));
       config = { ...kept, ...parsed.data };
@@ -195,6 +200,7 @@ export async function updateIntegration(
     if (input.apiLogin !== undefined) {
       if (existing.kind !== "iiko") {
         throw new ServiceError("VALIDATION", "Only an iiko integration has an API login.", {
+          key: "pos-api-login-iiko-only",
           fields: [{ path: "apiLogin", message: "not for this kind" }],
         });
       }
@@ -237,7 +243,8 @@ export async function rotateIntegrationSecret(
   const context = secretContext.posSecret(tenantId, integrationId);
   const kind = await deps.db.withTenant(tenantId, async (tx) => {
     const existing = await tx.posIntegration.findUnique({ where: { tenantId_id: { tenantId, id: integrationId } } });
-    if (!existing) throw new ServiceError("NOT_FOUND", "There is no such POS integration.");
+    if (!existing)
+      throw new ServiceError("NOT_FOUND", "There is no such POS integration.", { key: "pos-integration-unknown" });
     await tx.posIntegration.update({
       where: { tenantId_id: { tenantId, id: integrationId } },
       data: {

@@ -45,7 +45,7 @@ export async function updateProgram(
         throw new ServiceError(
           "CONFLICT",
           "The program was changed by someone else since you opened it; reload it and make your changes again.",
-          { details: { currentVersion } },
+          { key: "program-changed", details: { currentVersion } },
         );
       }
       const before = await loadStoredProgram(tx, tenantId);
@@ -82,7 +82,9 @@ export async function updateProgram(
   } catch (error) {
     // Two first saves of a program that had no row yet: the loser is told to reload.
     if (isUniqueViolation(error, "loyalty_programs_pkey")) {
-      throw new ServiceError("CONFLICT", "The program was changed by someone else; reload it and try again.");
+      throw new ServiceError("CONFLICT", "The program was changed by someone else; reload it and try again.", {
+        key: "program-changed",
+      });
     }
     throw error;
   }
@@ -97,7 +99,10 @@ export function assertKnownLevels(existing: readonly { id: string }[], input: Pi
       : [],
   );
   if (fields.length > 0)
-    throw new ServiceError("VALIDATION", "A level named in the program does not exist.", { fields });
+    throw new ServiceError("VALIDATION", "A level named in the program does not exist.", {
+      key: "program-level-unknown",
+      fields,
+    });
 }
 
 async function writeLevels(
@@ -118,6 +123,8 @@ async function writeLevels(
         "CONFLICT",
         `The level "${first.name}" cannot be removed: ${guests} ${guests === 1 ? "guest is" : "guests are"} on it. Keep the level, or lower its threshold instead.`,
         {
+          key: "program-level-busy",
+          vars: { level: first.name, guests },
           details: {
             levels: busy.map((level) => ({ id: level.id, name: level.name, guests: held.get(level.id) ?? 0 })),
           },

@@ -72,7 +72,8 @@ export async function updateRestaurant(
   return deps.db.withTenant(tenantId, async (tx) => {
     const where = { tenantId_id: { tenantId, id: restaurantId } };
     const existing = await tx.restaurant.findUnique({ where });
-    if (!existing) throw new ServiceError("NOT_FOUND", "There is no such restaurant.");
+    if (!existing)
+      throw new ServiceError("NOT_FOUND", "There is no such restaurant.", { key: "error-restaurant-unknown" });
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of ["name", "address", "timeZone", "isActive"] as const) {
       const to = input[key];

@@ -83,6 +83,7 @@ async function assertRestaurants(tx: Tx, tenantId: string, role: StaffRole, ids:
       "VALIDATION",
       `An ${role} works for every restaurant; restaurants apply to managers and cashiers.`,
       {
+        key: "staff-restaurants-not-for-role",
         fields: [{ path: "restaurantIds", message: "only managers and cashiers are limited to restaurants" }],
       },
     );
@@ -90,6 +91,7 @@ async function assertRestaurants(tx: Tx, tenantId: string, role: StaffRole, ids:
   const found = await tx.restaurant.count({ where: { tenantId, id: { in: [...ids] } } });
   if (found !== new Set(ids).size) {
     throw new ServiceError("VALIDATION", "One of the restaurants does not exist.", {
+      key: "staff-restaurant-unknown",
       fields: [{ path: "restaurantIds", message: "unknown restaurant" }],
     });
   }
@@ -150,6 +152,7 @@ export async function inviteStaff(
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new ServiceError("CONFLICT", "Someone with this e-mail already works for the business.", {
+        key: "staff-email-taken",
         fields: [{ path: "email", message: "already on the staff" }],
       });
     }
@@ -175,15 +178,18 @@ export async function updateStaff(
       where: { tenantId_id: { tenantId, id: staffId } },
       include: { restaurants: true },
     });
-    if (!current) throw new ServiceError("NOT_FOUND", "There is no such staff member.");
+    if (!current) throw new ServiceError("NOT_FOUND", "There is no such staff member.", { key: "staff-unknown" });
     assertMayManage(actor, current.role);
     const role = patch.role ?? current.role;
     if (patch.role && patch.role !== current.role) assertMayManage(actor, patch.role);
     const self = staffId === actor.staffId;
     if (self && patch.role !== undefined && patch.role !== current.role) {
-      throw new ServiceError("FORBIDDEN", "You cannot change your own role; ask another owner.");
+      throw new ServiceError("FORBIDDEN", "You cannot change your own role; ask another owner.", {
+        key: "staff-own-role",
+      });
     }
-    if (self && patch.isActive === false) throw new ServiceError("FORBIDDEN", "You cannot deactivate yourself.");
+    if (self && patch.isActive === false)
+      throw new ServiceError("FORBIDDEN", "You cannot deactivate yourself.", { key: "staff-self-deactivate" });
     const losesOwner = current.role === "owner" && current.isActive && (role !== "owner" || patch.isActive === false);
     if (losesOwner) {
       const owners = await tx.staffUser.count({ where: { tenantId, role: "owner", isActive: true } });
@@ -248,9 +254,12 @@ export async function issueStaffPasswordLink(
   const at = deps.clock();
   return deps.db.withTenant(tenantId, async (tx) => {
     const staff = await tx.staffUser.findUnique({ where: { tenantId_id: { tenantId, id: staffId } } });
-    if (!staff) throw new ServiceError("NOT_FOUND", "There is no such staff member.");
+    if (!staff) throw new ServiceError("NOT_FOUND", "There is no such staff member.", { key: "staff-unknown" });
     assertMayManage(actor, staff.role);
-    if (!staff.isActive) throw new ServiceError("CONFLICT", "This staff member is deactivated; activate them first.");
+    if (!staff.isActive)
+      throw new ServiceError("CONFLICT", "This staff member is deactivated; activate them first.", {
+        key: "staff-inactive",
+      });
     const purpose = staff.passwordHash === null ? "invite" : "reset";
     const link = await issueAccessLink(tx, {
       tenantId,

@@ -23,7 +23,7 @@ export async function restaurantScope(
 export function restaurantsInScope(scope: string[] | null, asked: string | undefined): string[] | null {
   if (asked === undefined) return scope;
   if (scope !== null && !scope.includes(asked)) {
-    throw new ServiceError("FORBIDDEN", "You do not work for this restaurant.");
+    throw new ServiceError("FORBIDDEN", "You do not work for this restaurant.", { key: "error-restaurant-scope" });
   }
   return [asked];
 }

@@ -43,20 +43,24 @@ export async function createStaffTelegramInvite(
   const botUsername = await deps.db.withTenant(request.tenantId, async (tx) => {
     const bot = await tx.botConnection.findUnique({ where: { tenantId: request.tenantId } });
     if (!bot) {
-      throw new ServiceError("CONFLICT", "Connect the tenant's Telegram bot first: the invite link opens that bot.");
+      throw new ServiceError("CONFLICT", "Connect the tenant's Telegram bot first: the invite link opens that bot.", {
+        key: "staff-invite-no-bot",
+      });
     }
     const staff = await tx.staffUser.findUnique({
       where: { tenantId_id: { tenantId: request.tenantId, id: request.staffId } },
     });
-    if (!staff) throw new ServiceError("NOT_FOUND", "There is no such staff member.");
+    if (!staff) throw new ServiceError("NOT_FOUND", "There is no such staff member.", { key: "staff-unknown" });
     const actorRole = request.actor.role;
     if (!actorRole || !invitableBy[actorRole].includes(staff.role)) {
       throw new ServiceError(
         "FORBIDDEN",
         `Your role (${actorRole ?? "none"}) may not create invites for the ${staff.role} role.`,
+        { key: "staff-role-forbidden" },
       );
     }
-    if (!staff.isActive) throw new ServiceError("VALIDATION", "This staff member is deactivated.");
+    if (!staff.isActive)
+      throw new ServiceError("VALIDATION", "This staff member is deactivated.", { key: "staff-inactive" });
     await tx.staffTelegramInvite.create({
       data: {
         tenantId: request.tenantId,

@@ -278,7 +278,7 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
       code: "FORBIDDEN",
       status: 403,
       detail: "The X-CSRF-Token header is missing or does not match this session. Reload the page.",
-      extensions: { messageKey: "csrf" },
+      messageKey: "csrf",
     });
 
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })

@@ -275,7 +275,12 @@ const checkInRoute = createRoute({
 // The app's general body limit skips this path (see app.ts); this is the cover's own.
 const coverBodyLimit = bodyLimitByLength({
   maxSize: MAX_COVER_BYTES,
-  onError: (c) => problem(c, { code: "PAYLOAD_TOO_LARGE", detail: "A cover may be at most 2 MB." }),
+  onError: (c) =>
+    problem(c, {
+      code: "PAYLOAD_TOO_LARGE",
+      detail: "A cover may be at most 2 MB.",
+      messageKey: "event-cover-too-large",
+    }),
 });
 const binary = z.string().openapi({ format: "binary" });
 const putCoverRoute = createRoute({
@@ -336,7 +341,8 @@ const previewCoverRoute = createRoute({
 
 /** The image with its validator; `cacheControl` says who may keep it. */
 function coverResponse(c: Context<AppEnv>, cover: Cover | null, cacheControl: string) {
-  if (!cover) return problem(c, { code: "NOT_FOUND", detail: "This event has no cover." });
+  if (!cover)
+    return problem(c, { code: "NOT_FOUND", detail: "This event has no cover.", messageKey: "event-cover-none" });
   const etag = `"${cover.updatedAt.getTime().toString(36)}-${cover.bytes.length}"`;
   const headers = { ETag: etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff" };
   if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);

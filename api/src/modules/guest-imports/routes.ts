@@ -30,6 +30,7 @@ const importBodyLimit = bodyLimitByLength({
     problem(c, {
       code: "PAYLOAD_TOO_LARGE",
       detail: `The file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB. Split it into smaller files.`,
+      messageKey: "guest-import-too-large",
     }),
 });
 
@@ -135,6 +136,7 @@ export function guestImportRoutes(engine: EngineDeps, trustProxy: TrustedProxies
           code: "VALIDATION",
           status: 422,
           detail: "Send the file as the request body with Content-Type: text/csv.",
+          messageKey: "guest-import-not-csv",
           errors: [{ path: "Content-Type", message: "must be text/csv" }],
         });
       }

@@ -333,6 +333,7 @@ export function integrationRoutes(
           code: "UNAVAILABLE",
           status: 503,
           detail: "The check could not be credited just now; it will be retried automatically in a few minutes.",
+          messageKey: "pos-check-retry-later",
         });
       }
     });

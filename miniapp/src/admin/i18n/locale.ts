@@ -3,6 +3,7 @@
 import { useStore } from "zustand";
 import { createStore } from "zustand/vanilla";
 import type { ApiError } from "../../api/client.ts";
+import type { MessageVars } from "./error-texts.ts";
 import { type Locale, type Messages, messages } from "./messages.ts";
 
 const storageKey = "maxl_admin_locale";
@@ -86,11 +87,26 @@ export function formatWait(seconds: number, t: Messages): string {
 }
 
 /** The sentence for a failed call: ours for the API's messageKey, else the API's own detail. */
-export function errorText(error: Pick<ApiError, "status" | "messageKey" | "message">, t: Messages): string {
+export function errorText(
+  error: Pick<ApiError, "status" | "messageKey" | "message"> & { extensions?: Record<string, unknown> },
+  t: Messages,
+): string {
   const keyed = error.messageKey ? t.errors.keys[error.messageKey] : undefined;
-  if (keyed) return keyed;
+  if (typeof keyed === "string") return keyed;
+  if (keyed) return keyed(messageVarsOf(error.extensions));
   if (error.status === 0) return t.errors.network;
   if (error.status === 429) return t.errors.tooMany;
   if (error.status >= 500) return t.errors.server;
   return error.message;
+}
+
+/** The problem's messageVars: only strings and numbers, whatever else the body holds. */
+function messageVarsOf(extensions: Record<string, unknown> | undefined): MessageVars {
+  const raw = extensions?.messageVars;
+  if (typeof raw !== "object" || raw === null) return {};
+  return Object.fromEntries(
+    Object.entries(raw).filter((entry): entry is [string, string | number] =>
+      ["string", "number"].includes(typeof entry[1]),
+    ),
+  );
 }

@@ -1,20 +1,14 @@
 // Every text the admin view shows, in Russian and English. The English table is the reference
 // shape; the Russian one must have the same keys (the type checks it). The API's `messageKey`s
-// have their sentences under errors.keys; anything else falls back to the API's English detail.
+// have their sentences under errors.keys (error-texts.ts); anything else falls back to the API's
+// English detail.
+import { errorTexts } from "./error-texts.ts";
+import { plural } from "./plural.ts";
+
 export type Locale = "ru" | "en";
 export const locales: readonly Locale[] = ["ru", "en"];
 
 type Role = "owner" | "admin" | "manager" | "cashier";
-
-/** Russian plural forms: 1 гость, 2 гостя, 5 гостей. */
-function plural(n: number, one: string, few: string, many: string): string {
-  const tens = n % 100;
-  const units = n % 10;
-  if (tens >= 11 && tens <= 14) return many;
-  if (units === 1) return one;
-  if (units >= 2 && units <= 4) return few;
-  return many;
-}
 
 const en = {
   product: "MAX Loyalty",
@@ -395,6 +389,24 @@ const en = {
       `Disconnect @${name}? It stops answering guests within seconds, until a bot is connected again.`,
     connectedToast: (name: string) => `@${name} is connected`,
     disconnectedToast: "The bot is disconnected",
+    webhook: {
+      title: "Webhook",
+      state: "State",
+      statuses: {
+        set: "Telegram sends updates to us",
+        missing: "Not set: Telegram holds the updates",
+        other: "Set to a different address",
+        polling: "Not needed: the bot fetches updates itself",
+      } as Record<"set" | "missing" | "other" | "polling", string>,
+      url: "Telegram's address",
+      expectedUrl: "Our address",
+      pending: "Updates waiting",
+      lastError: "Last delivery error",
+      noErrors: "None",
+      errorLine: (when: string, message: string) => `${when}: ${message}`,
+      setAgain: "Set the webhook again",
+      setToast: "The webhook is set",
+    },
   },
   integrations: {
     title: "POS integrations",
@@ -847,65 +859,7 @@ const en = {
     notFound: "Not found.",
     crashed: "Something broke on this page.",
     fix: "Check the highlighted fields.",
-    keys: {
-      "session-ended": "Your session has ended. Sign in again.",
-      "session-reused":
-        "Your session was used from somewhere else after it was renewed, so it was closed everywhere. Sign in again; if it was not you, change your password.",
-      "link-unusable": "This link has expired or has already been used. Ask an owner or administrator for a new one.",
-      "password-length": "The password must be 10 to 200 characters long.",
-      "last-owner": "This is the only active owner. Make someone else an owner first.",
-      "staff-role-forbidden": "Your role may not manage staff with this role.",
-      "plan-limit": "Your plan's limit is reached. Choose a larger plan on the Billing page to add more.",
-      "billing-not-configured": "Payments are not set up on this platform yet. Contact support.",
-      "billing-plan-paid": "This plan is already paid for the current period; it renews by itself.",
-      "billing-resume-instead":
-        "This plan is paid until the end of the period. Resume the subscription instead of buying it again.",
-      "billing-key-reused": "This purchase was already started for another plan. Reload the page and choose again.",
-      "billing-no-receipt-contact":
-        "The business has no active owner to send the receipt to. Make someone an owner first.",
-      "billing-yookassa-unreachable": "YooKassa did not answer. Try again in a minute.",
-      "billing-yookassa-refused-payment": "YooKassa refused the payment. Please contact support.",
-      "billing-yookassa-refused-refund": "YooKassa refused the refund. Please contact support.",
-      "billing-payment-unknown": "There is no such payment.",
-      "billing-refund-unpaid": "Only a completed payment can be refunded.",
-      "billing-refunded-in-full": "This payment has already been refunded in full.",
-      "billing-refund-too-much": "That is more than is left to refund on this payment.",
-      "billing-nothing-to-cancel": "Only a paid subscription can be cancelled.",
-      "billing-subscription-ended": "The subscription has already ended. Choose a plan to subscribe again.",
-      "error-plan-guest-limit":
-        "This guest joined beyond your plan's guest limit and the plan is unpaid or expired, so they cannot earn points. Pay or upgrade on the Billing page.",
-      "error-event-closed": "This event is cancelled or over; it can no longer be changed.",
-      "error-event-checked-in":
-        "Guests have already been checked in at this event, so it cannot be cancelled. Finish it instead.",
-      "error-event-started": "This event has already begun. Move its start to a later time to publish it.",
-      "error-event-scope": "This event belongs to a restaurant you do not work for.",
-      "error-event-unknown": "This event no longer exists.",
-      "error-broadcast-unknown": "This broadcast no longer exists.",
-      "error-broadcast-scope": "This broadcast reaches guests of restaurants you do not work for.",
-      "error-broadcast-not-draft":
-        "This broadcast has already been sent or scheduled; only a draft can be changed or sent.",
-      "error-broadcast-sent": "This broadcast has been sent; it can no longer be cancelled.",
-      "error-broadcast-no-bot":
-        "Connect the business's Telegram bot first (Telegram bot page): broadcasts are sent through it.",
-      "error-broadcast-empty": "No guest matches this audience now, so there is nobody to send it to.",
-      "error-broadcast-restricted":
-        "Broadcasts are paused while the subscription is unpaid or cancelled. Pay or choose a plan on the Billing page.",
-      "error-broadcast-no-telegram":
-        "Your Telegram is not linked to the bot yet. Ask for a staff invite link (Staff page) and open it in Telegram.",
-      "error-broadcast-test-blocked":
-        "Telegram says you have not started the bot (or blocked it). Open the bot, press Start, and try again.",
-      "error-event-cancelled": "This event is cancelled.",
-      "error-event-draft": "This event is a draft. Publish it first.",
-      "error-checkin-not-registered": "This guest is not registered for this event.",
-      "error-checkin-waitlisted": "This guest is only on the waitlist and has no place.",
-      "error-checkin-not-open": "Check-in has not opened yet: it opens 12 hours before the event starts.",
-      "error-checkin-closed": "Check-in is closed: it closes 24 hours after the event ends.",
-      "error-guest-unknown": "There is no such guest in the program.",
-      "error-code-unknown": "No guest has this code now. Codes last a few minutes; ask the guest for a fresh one.",
-      "error-phone-invalid": "That does not look like a phone number. Example: +7 999 123-45-67.",
-      "error-phone-unknown": "No guest with this phone number is in the program.",
-      csrf: "The page is out of date. Reload it and try again.",
-    } as Record<string, string>,
+    keys: errorTexts.en,
   },
   time: {
     seconds: (n: number) => `${n} s`,
@@ -1288,6 +1242,24 @@ const ru: Messages = {
       `Отключить @${name}? Через несколько секунд он перестанет отвечать гостям, пока бот не подключат снова.`,
     connectedToast: (name) => `@${name} подключён`,
     disconnectedToast: "Бот отключён",
+    webhook: {
+      title: "Вебхук",
+      state: "Состояние",
+      statuses: {
+        set: "Telegram присылает обновления нам",
+        missing: "Не установлен: обновления копятся в Telegram",
+        other: "Установлен на другой адрес",
+        polling: "Не нужен: бот сам забирает обновления",
+      },
+      url: "Адрес в Telegram",
+      expectedUrl: "Наш адрес",
+      pending: "Ждут доставки",
+      lastError: "Последняя ошибка доставки",
+      noErrors: "Нет",
+      errorLine: (when, message) => `${when}: ${message}`,
+      setAgain: "Установить вебхук заново",
+      setToast: "Вебхук установлен",
+    },
   },
   integrations: {
     title: "Кассы (POS)",
@@ -1740,64 +1712,7 @@ const ru: Messages = {
     notFound: "Не найдено.",
     crashed: "На этой странице что-то сломалось.",
     fix: "Проверьте отмеченные поля.",
-    keys: {
-      "session-ended": "Сеанс закончился. Войдите снова.",
-      "session-reused":
-        "Ваш сеанс использовали с другого устройства после обновления, поэтому он закрыт везде. Войдите снова; если это были не вы, смените пароль.",
-      "link-unusable": "Ссылка устарела или уже использована. Попросите владельца или администратора прислать новую.",
-      "password-length": "Пароль должен быть от 10 до 200 символов.",
-      "last-owner": "Это единственный активный владелец. Сначала назначьте владельцем кого-то ещё.",
-      "staff-role-forbidden": "Вашей роли нельзя управлять сотрудниками с этой ролью.",
-      "plan-limit": "Достигнут лимит тарифа. Чтобы добавить больше, выберите тариф побольше на странице «Оплата».",
-      "billing-not-configured": "Оплата на платформе ещё не настроена. Обратитесь в поддержку.",
-      "billing-plan-paid": "Этот тариф уже оплачен на текущий период; он продлится сам.",
-      "billing-resume-instead": "Этот тариф оплачен до конца периода. Возобновите подписку вместо повторной покупки.",
-      "billing-key-reused": "Эта покупка уже начата для другого тарифа. Обновите страницу и выберите снова.",
-      "billing-no-receipt-contact":
-        "У бизнеса нет активного владельца, которому отправить чек. Сначала назначьте владельца.",
-      "billing-yookassa-unreachable": "ЮKassa не ответила. Попробуйте через минуту.",
-      "billing-yookassa-refused-payment": "ЮKassa отказала в платеже. Обратитесь в поддержку.",
-      "billing-yookassa-refused-refund": "ЮKassa отказала в возврате. Обратитесь в поддержку.",
-      "billing-payment-unknown": "Такого платежа нет.",
-      "billing-refund-unpaid": "Вернуть можно только завершённый платёж.",
-      "billing-refunded-in-full": "Этот платёж уже возвращён полностью.",
-      "billing-refund-too-much": "Это больше, чем осталось вернуть по этому платежу.",
-      "billing-nothing-to-cancel": "Отменить можно только оплаченную подписку.",
-      "billing-subscription-ended": "Подписка уже закончилась. Выберите тариф, чтобы подписаться снова.",
-      "error-plan-guest-limit":
-        "Гость присоединился сверх лимита гостей тарифа, а тариф не оплачен или закончился, поэтому баллы ему не начисляются. Оплатите или смените тариф на странице «Оплата».",
-      "error-event-closed": "Событие отменено или уже прошло, изменить его нельзя.",
-      "error-event-checked-in": "На это событие уже отмечены гости, отменить его нельзя. Завершите его.",
-      "error-event-started": "Событие уже началось. Чтобы опубликовать, перенесите начало на более позднее время.",
-      "error-event-scope": "Это событие ресторана, в котором вы не работаете.",
-      "error-event-unknown": "Этого события больше нет.",
-      "error-broadcast-unknown": "Этой рассылки больше нет.",
-      "error-broadcast-scope": "Эта рассылка адресована гостям ресторанов, в которых вы не работаете.",
-      "error-broadcast-not-draft":
-        "Эта рассылка уже отправлена или запланирована; менять и отправлять можно только черновик.",
-      "error-broadcast-sent": "Эта рассылка уже отправлена, отменить её нельзя.",
-      "error-broadcast-no-bot":
-        "Сначала подключите Telegram-бота заведения (страница «Telegram-бот»): рассылки идут через него.",
-      "error-broadcast-empty": "Под эти условия сейчас не подходит ни один гость — отправлять некому.",
-      "error-broadcast-restricted":
-        "Рассылки приостановлены, пока подписка не оплачена или отменена. Оплатите или выберите тариф на странице «Оплата».",
-      "error-broadcast-no-telegram":
-        "Ваш Telegram ещё не привязан к боту. Попросите ссылку-приглашение (страница «Сотрудники») и откройте её в Telegram.",
-      "error-broadcast-test-blocked":
-        "Telegram сообщает, что вы не запустили бота (или заблокировали его). Откройте бота, нажмите «Старт» и попробуйте снова.",
-      "error-event-cancelled": "Это событие отменено.",
-      "error-event-draft": "Это черновик. Сначала опубликуйте событие.",
-      "error-checkin-not-registered": "Этот гость не записан на событие.",
-      "error-checkin-waitlisted": "Этот гость только в листе ожидания, места у него нет.",
-      "error-checkin-not-open": "Отмечать гостей пока рано: отметка открывается за 12 часов до начала события.",
-      "error-checkin-closed": "Отметка гостей закрыта: она закрывается через 24 часа после окончания события.",
-      "error-guest-unknown": "Такого гостя в программе нет.",
-      "error-code-unknown":
-        "Сейчас ни у одного гостя нет такого кода. Код живёт несколько минут — попросите гостя показать новый.",
-      "error-phone-invalid": "Это не похоже на номер телефона. Пример: +7 999 123-45-67.",
-      "error-phone-unknown": "Гостя с таким номером в программе нет.",
-      csrf: "Страница устарела. Обновите её и попробуйте снова.",
-    },
+    keys: errorTexts.ru,
   },
   time: {
     seconds: (n) => `${n} с`,

@@ -9,6 +9,7 @@ import { useLoad } from "../app/use-load.ts";
 import { EmptyState, ErrorState, Loading } from "../components/states.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { toast } from "../components/toast.tsx";
+import { auditActionLabel, auditActionLabels } from "../i18n/audit-actions.ts";
 import { errorText, formatDateTime, useLocale, useT } from "../i18n/locale.ts";
 
 interface AuditFilters {
@@ -126,7 +127,16 @@ export default function AuditPage() {
           (t.audit.actorKinds[e.actor.kind] ?? e.actor.kind)
         ),
     },
-    { header: t.audit.what, className: "main", cell: (e) => <span className="mono strong">{e.action}</span> },
+    {
+      header: t.audit.what,
+      className: "main",
+      cell: (e) => (
+        <div>
+          <div className="strong">{auditActionLabel(e.action, locale)}</div>
+          <div className="muted small mono">{e.action}</div>
+        </div>
+      ),
+    },
     {
       header: t.audit.entity,
       cell: (e) => (
@@ -183,8 +193,14 @@ export default function AuditPage() {
           <input
             value={draft.action}
             placeholder="points.adjust"
+            list="audit-actions"
             onChange={(event) => setDraft((was) => ({ ...was, action: event.target.value }))}
           />
+          <datalist id="audit-actions">
+            {Object.entries(auditActionLabels[locale]).map(([action, label]) => (
+              <option key={action} value={action} label={label} />
+            ))}
+          </datalist>
         </label>
         <label className="field compact">
           <span>{t.audit.actor}</span>

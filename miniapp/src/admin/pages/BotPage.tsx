@@ -1,9 +1,11 @@
 // The business's Telegram bot: which one answers guests, connect or replace it with a token from
-// @BotFather (the API checks it with Telegram; its complaints land under the field), disconnect.
+// @BotFather (the API checks it with Telegram; its complaints land under the field), disconnect,
+// and its webhook as Telegram sees it.
 import { useState } from "react";
 import { type AdminClient, call, ProblemError } from "../api/client.ts";
 import { useServices } from "../app/context.tsx";
 import { useLoad } from "../app/use-load.ts";
+import { BotWebhookPanel } from "../components/BotWebhookPanel.tsx";
 import { Field, FormError, useSubmit } from "../components/Field.tsx";
 import { ConfirmDialog } from "../components/Modal.tsx";
 import { ErrorState, Loading } from "../components/states.tsx";
@@ -83,6 +85,7 @@ export default function BotPage() {
       ) : (
         <p className="notice">{t.bot.notConnected}</p>
       )}
+      {connected && <BotWebhookPanel key={connected.connectedAt} />}
       {(!connected || replacing) && (
         <form
           className="panel"
