@@ -28,6 +28,19 @@ export interface StartedSession {
 const signedOut = () =>
   new ServiceError("UNAUTHORIZED", "Your session has ended. Sign in again.", { key: "session-ended" });
 
+// Why a session ended, for the sign-in page: a deactivated member should learn that signing in
+// again will not help, and one whose password changed that someone set a new one.
+const endedBecause = (reason: string | null) =>
+  reason === "deactivated"
+    ? new ServiceError("UNAUTHORIZED", "Your account has been deactivated. Ask an owner or admin.", {
+        key: "account-deactivated",
+      })
+    : reason === "password_changed"
+      ? new ServiceError("UNAUTHORIZED", "Your password was changed, so this session was closed. Sign in again.", {
+          key: "session-password-changed",
+        })
+      : signedOut();
+
 export async function startStaffSession(
   deps: EngineDeps,
   staff: { tenantId: string; staffId: string },
@@ -73,7 +86,8 @@ export async function refreshStaffSession(
     const session = await tx.staffSession.findUnique({
       where: { tenantId_id: { tenantId: parsed.tenantId, id: parsed.id } },
     });
-    if (!session || session.revokedAt || session.expiresAt <= at) return { kind: "ended" as const };
+    if (!session || session.expiresAt <= at) return { kind: "ended" as const, reason: null };
+    if (session.revokedAt) return { kind: "ended" as const, reason: session.revokedReason };
     if (!sameHash(presented, session.tokenHash)) {
       const raced =
         sameHash(presented, session.previousTokenHash) &&
@@ -99,7 +113,7 @@ export async function refreshStaffSession(
     const staff = await staffIdentity(tx, parsed.tenantId, session.staffId);
     if (!staff) {
       await revokeSession(tx, parsed.tenantId, session.id, "deactivated", at);
-      return { kind: "ended" as const };
+      return { kind: "ended" as const, reason: "deactivated" };
     }
     // Conditional on the hash it read: of two refreshes racing with the same token, one wins.
     const { count } = await tx.staffSession.updateMany({
@@ -129,7 +143,7 @@ export async function refreshStaffSession(
       { key: "session-reused" },
     );
   }
-  if (outcome.kind === "ended") throw signedOut();
+  if (outcome.kind === "ended") throw endedBecause(outcome.reason);
   return {
     staff: outcome.staff,
     session: {
@@ -200,5 +214,6 @@ export async function staffIdentity(tx: Tx, tenantId: string, staffId: string): 
     name: staff.name,
     email: staff.email,
     role: staff.role as StaffRole,
+    accessGeneration: staff.accessGeneration,
   };
 }

@@ -13,6 +13,7 @@ export interface TelegramSignedInStaff {
   tenantName: string;
   name: string;
   role: StaffRole;
+  accessGeneration: number;
 }
 
 export async function signInStaffByTelegram(
@@ -42,6 +43,7 @@ export async function signInStaffByTelegram(
       tenantName: tenant.name,
       name: staff.name,
       role: staff.role,
+      accessGeneration: staff.accessGeneration,
     };
   });
 }

@@ -246,7 +246,13 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
   });
   const accessTokenFor = (staff: SignedInStaff, scope?: "till") =>
     issueStaffToken(
-      { staffId: staff.staffId, tenantId: staff.tenantId, role: staff.role, ...(scope ? { scope } : {}) },
+      {
+        staffId: staff.staffId,
+        tenantId: staff.tenantId,
+        role: staff.role,
+        generation: staff.accessGeneration,
+        ...(scope ? { scope } : {}),
+      },
       settings.jwtSecret,
       engine.clock(),
     );
@@ -325,7 +331,13 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
       const { tenantId, telegramUserId } = telegramOf(c);
       const staff = await signInStaffByTelegram(engine, tenantId, telegramUserId);
       const accessToken = await issueStaffToken(
-        { staffId: staff.staffId, tenantId: staff.tenantId, role: staff.role, scope: "till" },
+        {
+          staffId: staff.staffId,
+          tenantId: staff.tenantId,
+          role: staff.role,
+          generation: staff.accessGeneration,
+          scope: "till",
+        },
         settings.jwtSecret,
         engine.clock(),
       );
