@@ -6,6 +6,7 @@
 // later one gets CONFLICT and retries with the cookie the earlier one already received.
 import { ServiceError } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
+import { recordAction } from "../audit/record-action.ts";
 import type { EngineDeps, StaffRole } from "../context.ts";
 import { formatToken, hashSecret, newSecret, parseToken, sameHash } from "./session-token.ts";
 import type { SignedInStaff } from "./sign-in.ts";
@@ -41,18 +42,22 @@ const endedBecause = (reason: string | null) =>
         })
       : signedOut();
 
+/** How a session was opened, as the audit log says it. */
+export type SignInMethod = "password" | "link";
+
 export async function startStaffSession(
   deps: EngineDeps,
-  staff: { tenantId: string; staffId: string },
+  staff: { tenantId: string; staffId: string; role: StaffRole },
   meta: SessionMeta,
   lifetimeDays: number,
+  method: SignInMethod,
 ): Promise<StartedSession> {
   const at = deps.clock();
   const id = uuidv7();
   const secret = newSecret();
   const expiresAt = new Date(at.getTime() + lifetimeDays * 86_400_000);
-  await deps.db.withTenant(staff.tenantId, (tx) =>
-    tx.staffSession.create({
+  await deps.db.withTenant(staff.tenantId, async (tx) => {
+    await tx.staffSession.create({
       data: {
         tenantId: staff.tenantId,
         id,
@@ -64,8 +69,21 @@ export async function startStaffSession(
         createdAt: at,
         lastUsedAt: at,
       },
-    }),
-  );
+    });
+    const actor = { source: "admin" as const, staffId: staff.staffId, role: staff.role, ...meta };
+    await recordAction(
+      tx,
+      staff.tenantId,
+      actor,
+      "auth.signed_in",
+      "staff",
+      staff.staffId,
+      { method, sessionId: id },
+      {
+        at,
+      },
+    );
+  });
   return { token: formatToken({ tenantId: staff.tenantId, id, secret }), sessionId: id, expiresAt };
 }
 
@@ -155,16 +173,30 @@ export async function refreshStaffSession(
 }
 
 /** Signs out the session the token belongs to; a token that is no longer current does nothing. */
-export async function endStaffSession(deps: EngineDeps, token: string | undefined): Promise<void> {
+export async function endStaffSession(deps: EngineDeps, token: string | undefined, meta: SessionMeta): Promise<void> {
   const parsed = parseToken(token);
   if (!parsed) return;
   const at = deps.clock();
-  await deps.db.withTenant(parsed.tenantId, (tx) =>
-    tx.staffSession.updateMany({
-      where: { tenantId: parsed.tenantId, id: parsed.id, tokenHash: hashSecret(parsed.secret), revokedAt: null },
-      data: { revokedAt: at, revokedReason: "signed_out" },
-    }),
-  );
+  await deps.db.withTenant(parsed.tenantId, async (tx) => {
+    const where = { tenantId: parsed.tenantId, id: parsed.id, tokenHash: hashSecret(parsed.secret), revokedAt: null };
+    const session = await tx.staffSession.findFirst({ where, include: { staff: true } });
+    if (!session) return;
+    const { count } = await tx.staffSession.updateMany({ where, data: { revokedAt: at, revokedReason: "signed_out" } });
+    if (count === 0) return;
+    const actor = { source: "admin" as const, staffId: session.staffId, role: session.staff.role, ...meta };
+    await recordAction(
+      tx,
+      parsed.tenantId,
+      actor,
+      "auth.signed_out",
+      "staff",
+      session.staffId,
+      {
+        sessionId: session.id,
+      },
+      { at },
+    );
+  });
 }
 
 /** The session id a refresh token names (for the CSRF token bound to it), or null. */
