@@ -126,7 +126,22 @@ export default function AuditPage() {
           (t.audit.actorKinds[e.actor.kind] ?? e.actor.kind)
         ),
     },
-    { header: t.audit.what, className: "main", cell: (e) => <span className="mono strong">{e.action}</span> },
+    {
+      header: t.audit.what,
+      className: "main",
+      // The readable name, and the code beneath it: the code is what the action filter takes.
+      cell: (e) => {
+        const label = t.audit.actions[e.action];
+        return label ? (
+          <div>
+            <div className="strong">{label}</div>
+            <div className="muted small mono">{e.action}</div>
+          </div>
+        ) : (
+          <span className="mono strong">{e.action}</span>
+        );
+      },
+    },
     {
       header: t.audit.entity,
       cell: (e) => (
