@@ -2,6 +2,8 @@
 // re-passworded member's token is refused on its next call (401 with a messageKey), a refresh
 // gives a token for what they may do now, and a member nobody touched keeps working.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngineDeps } from "../../src/core/context.ts";
+import { createStaffTelegramInvite, redeemStaffTelegramInvite } from "../../src/core/staff/telegram-invites.ts";
 import { createTestApp, type TestApp } from "../support.ts";
 import { buildWorld, json, type World } from "./world.ts";
 
@@ -165,6 +167,39 @@ describe("an access token after its member changes", () => {
     await changeStaff(world, world.staff.cashier.id, { isActive: false });
     expect(await refusedWith(await identify(till))).toBe("account-deactivated");
     expect((await test.app.request("/api/v1/auth/telegram", { method: "POST", headers: launch })).status).toBe(403);
+  });
+
+  it("ends the old Telegram account's till tokens when another account is linked, not on a repeat link", async () => {
+    const world = await buildWorld(test);
+    const engine = createEngineDeps({ db: test.db, redis: test.redis });
+    const link = async (telegramUserId: number) => {
+      const invite = await createStaffTelegramInvite(engine, {
+        tenantId: world.tenantId,
+        actor: { source: "admin", staffId: world.staff.owner.id, role: "owner" },
+        staffId: world.staff.cashier.id,
+      });
+      await redeemStaffTelegramInvite(engine, world.tenantId, invite.token, telegramUserId);
+    };
+    const tillTokenOf = async (telegramUserId: number) => {
+      const headers = {
+        Authorization: `tma ${world.initData({ id: telegramUserId, first_name: "Till" })}`,
+        "X-Tenant": world.slug,
+      };
+      const response = await test.app.request("/api/v1/auth/telegram", { method: "POST", headers });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { accessToken: string }).accessToken;
+    };
+    // A till token opens the till only: asking it for a guest code nobody has is a 404 if it still works.
+    const identify = (token: string) =>
+      test.app.request("/api/v1/till/identify", json({ code: "000000" }, { Authorization: `Bearer ${token}` }));
+
+    await link(4_470_101);
+    const first = await tillTokenOf(4_470_101);
+    await link(4_470_101);
+    expect((await identify(first)).status).toBe(404);
+    await link(4_470_102);
+    expect(await refusedWith(await identify(first))).toBe("session-access-changed");
+    expect((await identify(await tillTokenOf(4_470_102))).status).toBe(404);
   });
 
   it("is refused without a generation, as a token minted before the check existed", async () => {
