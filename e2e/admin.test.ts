@@ -204,7 +204,10 @@ describe("the admin view in Chromium", () => {
 
     await cashier.reload();
     await cashier.getByRole("heading", { name: "Вход" }).waitFor({ timeout: 15_000 });
-    expect(await cashier.getByRole("alert").textContent()).toBe("Сеанс закончился. Войдите снова.");
+    // The sign-in page says why the session ended, not only that it did.
+    expect(await cashier.getByRole("alert").textContent()).toBe(
+      "Ваша учётная запись отключена. Если это ошибка, обратитесь к владельцу или администратору.",
+    );
   });
 
   it("the dashboard shows the month's numbers, with charts and the levels", async () => {

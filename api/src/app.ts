@@ -8,6 +8,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Redis } from "ioredis";
 import { createTenantDirectory } from "./auth/tenant-directory.ts";
 import type { ApiConfig } from "./config.ts";
+import { checkStaffAccess } from "./core/auth/staff-access.ts";
 import { createEngineDeps } from "./core/context.ts";
 import { createBatchingInboxWriter } from "./core/pos/inbox.ts";
 import { createPosIntegrations } from "./core/pos/integrations.ts";
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps) {
       initDataMaxAgeSeconds: config.auth.initDataMaxAgeSeconds,
       tenants,
       clock,
+      staffAccess: (claims) => checkStaffAccess(engine, claims),
     }),
   );
   app.use(

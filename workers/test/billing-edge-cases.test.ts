@@ -55,11 +55,18 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function call(tenant: World, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function call(
+  tenant: World,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  role: "owner" | "admin" = "owner",
+) {
   const response = await test.app.request(path, {
     method,
     headers: {
-      Authorization: `Bearer ${await tenant.tokenFor("owner")}`,
+      Authorization: `Bearer ${await tenant.tokenFor(role)}`,
       ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       ...headers,
     },
@@ -71,7 +78,8 @@ async function call(tenant: World, method: string, path: string, body?: unknown,
 
 const checkout = (tenant: World, planId = "start", key = randomUUID()) =>
   call(tenant, "POST", "/api/v1/billing/checkout", { planId }, { "Idempotency-Key": key });
-const subscriptionOf = async (tenant: World) => (await call(tenant, "GET", "/api/v1/billing")).body;
+const subscriptionOf = async (tenant: World, role: "owner" | "admin" = "owner") =>
+  (await call(tenant, "GET", "/api/v1/billing", undefined, {}, role)).body;
 const advance = (tenant: World) =>
   jobs.advance.handle({ tenantId: tenant.tenantId }, jobDeps) as Promise<AdvanceOutcome>;
 
@@ -321,10 +329,11 @@ describe("a renewal", () => {
       clock.now = new Date(end.getTime() - 23 * HOUR);
       expect(await advance(tenant)).toMatchObject({ renewal: "refused" });
       expect(renewalsAtFake(tenant.tenantId)).toHaveLength(0);
-      const sub = await subscriptionOf(tenant);
+      // Read as the admin: the deactivated owner's token is refused at once.
+      const sub = await subscriptionOf(tenant, "admin");
       expect(sub).toMatchObject({ notice: "payment_failed", renewal: { failedAttempts: 1 } });
       expect(sub.renewal.nextAttemptAt).toBe(new Date(clock.now.getTime() + 6 * HOUR).toISOString());
-      const history = (await call(tenant, "GET", "/api/v1/billing/payments")).body.payments;
+      const history = (await call(tenant, "GET", "/api/v1/billing/payments", undefined, {}, "admin")).body.payments;
       expect(history[0]).toMatchObject({
         kind: "renewal",
         status: "canceled",

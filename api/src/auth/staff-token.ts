@@ -1,5 +1,7 @@
 // Access tokens for staff: short-lived (15 minutes) HS256 JWTs naming the staff member, their
-// tenant and role. Refresh tokens and sign-out arrive with the admin view (issue #7).
+// tenant, role and access generation (`gen`). The generation is the member's at minting time;
+// every request compares it with the current one (core/auth/staff-access.ts), so a change of
+// role, restaurants, activation or password ends older tokens at once instead of 15 minutes later.
 // A token minted from Telegram launch data carries `scope: "till"` and opens the till only
 // (see tillPermissions); a token without a scope is a full one.
 import { sign, verify } from "hono/jwt";
@@ -11,6 +13,8 @@ export interface StaffClaims {
   staffId: string;
   tenantId: string;
   role: StaffRole;
+  /** staff_users.access_generation when the token was minted */
+  generation: number;
   /** "till": the session may only work the till; absent: everything the role may do */
   scope?: "till";
 }
@@ -22,6 +26,7 @@ export async function issueStaffToken(claims: StaffClaims, secret: string, now: 
       sub: claims.staffId,
       tid: claims.tenantId,
       role: claims.role,
+      gen: claims.generation,
       ...(claims.scope ? { scope: claims.scope } : {}),
       iat,
       exp: iat + ACCESS_TOKEN_SECONDS,
@@ -39,10 +44,14 @@ export async function readStaffToken(token: string, secret: string): Promise<Sta
     const payload = await verify(token, secret, "HS256");
     const role = payload.role as StaffRole;
     if (typeof payload.sub !== "string" || typeof payload.tid !== "string" || !roles.has(role)) return null;
-    if (payload.scope === undefined) return { staffId: payload.sub, tenantId: payload.tid, role };
+    // A token without a generation predates the check and cannot be compared: renew it.
+    const generation = payload.gen;
+    if (typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 0) return null;
+    const claims = { staffId: payload.sub, tenantId: payload.tid, role, generation };
+    if (payload.scope === undefined) return claims;
     // A scope this code does not know could only narrow the token; refusing it is the safe reading.
     if (payload.scope !== "till") return null;
-    return { staffId: payload.sub, tenantId: payload.tid, role, scope: "till" };
+    return { ...claims, scope: "till" };
   } catch {
     return null;
   }

@@ -1,12 +1,15 @@
 // Who is calling. identifyCaller runs before the rate limit on every /api route: it checks any
 // credentials sent (a staff Bearer token, or Telegram launch data with X-Tenant) and, if they
-// hold, sets the principal the limit counts against. It never refuses; the route guards below
+// hold, sets the principal the limit counts against. A staff token must also still match its
+// member (core/auth/staff-access.ts): one that a change of role, restaurants, activation or
+// password has overtaken counts as no token. It never refuses; the route guards below
 // do, with the reason the check failed.
 import type { Context, MiddlewareHandler } from "hono";
 import { checkInitData } from "../auth/init-data.ts";
-import { readStaffToken } from "../auth/staff-token.ts";
+import { readStaffToken, type StaffClaims } from "../auth/staff-token.ts";
 import type { TenantDirectory } from "../auth/tenant-directory.ts";
 import { type Permission, roleMay, scopeMay } from "../core/auth/permissions.ts";
+import type { StaffAccess } from "../core/auth/staff-access.ts";
 import type { Actor, EngineDeps } from "../core/context.ts";
 import { guestForTelegramUser } from "../core/guests/telegram-guest.ts";
 import { clientIp, type TrustedProxies } from "./client-ip.ts";
@@ -18,7 +21,19 @@ export interface CallerOptions {
   initDataMaxAgeSeconds: number;
   tenants: TenantDirectory;
   clock: () => Date;
+  /** whether a signed, unexpired token still matches its member now */
+  staffAccess: (claims: StaffClaims) => Promise<StaffAccess>;
 }
+
+const staffProblems: Record<Exclude<StaffAccess, "ok">, { detail: string; key: string }> = {
+  changed: {
+    detail: "Your access has changed (role, restaurants or password) since this token was issued. Renew the session.",
+    key: "session-access-changed",
+  },
+  deactivated: { detail: "Your account has been deactivated.", key: "account-deactivated" },
+};
+
+const expiredProblem = { detail: "Your session has expired or is not valid. Sign in again.", key: "session-expired" };
 
 const initDataProblems = {
   malformed: "The Mini App's launch data is missing or damaged. Close it and open it again from the bot.",
@@ -32,11 +47,16 @@ export function identifyCaller(options: CallerOptions): MiddlewareHandler<AppEnv
     const [scheme = "", credentials = ""] = authorization.split(/\s+(.*)/s);
     if (/^bearer$/i.test(scheme)) {
       const staff = await readStaffToken(credentials.trim(), options.jwtSecret);
-      if (staff) {
+      const access = staff ? await options.staffAccess(staff) : null;
+      if (staff && access === "ok") {
         c.set("staff", staff);
         c.set("principal", `staff:${staff.staffId}`);
+      } else if (access && access !== "ok") {
+        c.set("authProblem", staffProblems[access].detail);
+        c.set("authProblemKey", staffProblems[access].key);
       } else {
-        c.set("authProblem", "Your session has expired or is not valid. Sign in again.");
+        c.set("authProblem", expiredProblem.detail);
+        c.set("authProblemKey", expiredProblem.key);
       }
     } else if (/^tma$/i.test(scheme)) {
       const slug = c.req.header("x-tenant") ?? "";
@@ -68,6 +88,7 @@ export function requireStaff(permission: Permission): MiddlewareHandler<AppEnv> 
       return problem(c, {
         code: "UNAUTHORIZED",
         detail: c.get("authProblem") ?? "Sign in first: send the access token as Authorization: Bearer <token>.",
+        extensions: { messageKey: c.get("authProblemKey") ?? "sign-in-required" },
         headers: { "WWW-Authenticate": 'Bearer realm="maxloyalty"' },
       });
     }

@@ -9,7 +9,9 @@ export const problemResponse = (description: string) => ({
 
 /** The usual error answers of a route that takes input and credentials. */
 export const errorResponses = {
-  401: problemResponse("No valid credentials"),
+  401: problemResponse(
+    "No valid credentials. For staff, `messageKey` says why: `sign-in-required`, `session-expired`, `session-access-changed` (the member's role, restaurants or password changed since the token was issued: renew it) or `account-deactivated`",
+  ),
   403: problemResponse("The caller's role may not do this"),
   422: problemResponse("Invalid input; `errors` names each field"),
   429: problemResponse("Too many requests; see Retry-After"),

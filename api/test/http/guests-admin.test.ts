@@ -280,7 +280,7 @@ describe("who may use the guests routes", () => {
 
   it("refuses a till session (a token from Telegram) everything here, whatever the role", async () => {
     const till = await issueStaffToken(
-      { staffId: world.staff.owner.id, tenantId: world.tenantId, role: "owner", scope: "till" },
+      { staffId: world.staff.owner.id, tenantId: world.tenantId, role: "owner", generation: 0, scope: "till" },
       test.config.auth.jwtSecret,
       new Date(),
     );

@@ -149,7 +149,7 @@ describe("the permission matrix", () => {
       }
     }
     const tillOnly = await issueStaffToken(
-      { staffId: world.staff.owner.id, tenantId: world.tenantId, role: "owner", scope: "till" },
+      { staffId: world.staff.owner.id, tenantId: world.tenantId, role: "owner", generation: 0, scope: "till" },
       test.config.auth.jwtSecret,
       new Date(),
     );

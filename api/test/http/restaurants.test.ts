@@ -65,7 +65,7 @@ describe("listing restaurants", () => {
 
   it("refuses a session opened from Telegram for the till", async () => {
     const till = await issueStaffToken(
-      { staffId: world.staff.cashier.id, tenantId: world.tenantId, role: "cashier", scope: "till" },
+      { staffId: world.staff.cashier.id, tenantId: world.tenantId, role: "cashier", generation: 0, scope: "till" },
       test.config.auth.jwtSecret,
       new Date(),
     );

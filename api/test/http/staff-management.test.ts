@@ -2,6 +2,9 @@
 // deactivation, and the limits on who may do what to whom.
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueStaffToken } from "../../src/auth/staff-token.ts";
+import { createEngineDeps } from "../../src/core/context.ts";
+import { updateStaff } from "../../src/core/staff/manage-staff.ts";
 import { createTestApp, type TestApp } from "../support.ts";
 import { putOnPlan } from "./plans.ts";
 import { buildWorld, json, type World } from "./world.ts";
@@ -202,18 +205,29 @@ describe("changing staff", () => {
       },
     });
     expect(demoteFirst.status).toBe(200);
-    // the demoted member's access token still says owner for up to 15 minutes; even so the
-    // last active owner cannot be demoted
+    // the demoted member's owner token ends with the demotion (staff-access.test.ts) ...
+    const staleOwner = await issueStaffToken(
+      { staffId: other.staff.owner.id, tenantId: other.tenantId, role: "owner", generation: 0 },
+      test.config.auth.jwtSecret,
+      new Date(),
+    );
     const demoteLast = await test.app.request(`/api/v1/staff/${other.staff.admin.id}`, {
       method: "PATCH",
       body: JSON.stringify({ role: "admin" }),
-      headers: {
-        "Content-Type": "application/json",
-        Authorization: `Bearer ${await issueAs(other, other.staff.owner.id, "owner")}`,
-      },
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${staleOwner}` },
     });
-    expect(demoteLast.status).toBe(409);
-    expect(await demoteLast.json()).toMatchObject({ messageKey: "last-owner" });
+    expect(demoteLast.status).toBe(401);
+    expect(await demoteLast.json()).toMatchObject({ messageKey: "session-access-changed" });
+    // ... and the verb itself still refuses to demote the last active owner, whoever asks
+    const engine = createEngineDeps({ db: test.db, redis: test.redis });
+    await expect(
+      updateStaff(engine, {
+        tenantId: other.tenantId,
+        actor: { source: "admin", staffId: other.staff.owner.id, role: "owner" },
+        staffId: other.staff.admin.id,
+        patch: { role: "admin" },
+      }),
+    ).rejects.toMatchObject({ code: "CONFLICT", key: "last-owner" });
   });
 
   it("an admin cannot change an admin or an owner; a manager cannot change anyone", async () => {
@@ -236,6 +250,6 @@ describe("changing staff", () => {
 });
 
 async function issueAs(w: World, staffId: string, role: "owner" | "admin") {
-  const { issueStaffToken } = await import("../../src/auth/staff-token.ts");
-  return issueStaffToken({ staffId, tenantId: w.tenantId, role }, test.config.auth.jwtSecret, new Date());
+  const generation = await w.generationOf(staffId);
+  return issueStaffToken({ staffId, tenantId: w.tenantId, role, generation }, test.config.auth.jwtSecret, new Date());
 }

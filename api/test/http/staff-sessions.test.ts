@@ -188,7 +188,7 @@ describe("signing out", () => {
 describe("access tokens", () => {
   it("expire after 15 minutes", async () => {
     const stale = await issueStaffToken(
-      { staffId: world.staff.owner.id, tenantId: world.tenantId, role: "owner" },
+      { staffId: world.staff.owner.id, tenantId: world.tenantId, role: "owner", generation: 0 },
       test.config.auth.jwtSecret,
       new Date(Date.now() - 16 * 60_000),
     );

@@ -69,6 +69,7 @@ describe("staff sign-in with Telegram", () => {
       staffId: world.staff.cashier.id,
       tenantId: world.tenantId,
       role: "cashier",
+      generation: 0,
       scope: "till",
     });
 
@@ -177,7 +178,7 @@ describe("staff sign-in with Telegram", () => {
 
   it("refuses a token with a scope this API does not know, and keeps unscoped tokens full", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: world.staff.owner.id, tid: world.tenantId, role: "owner", iat: now, exp: now + 60 };
+    const claims = { sub: world.staff.owner.id, tid: world.tenantId, role: "owner", gen: 0, iat: now, exp: now + 60 };
     const secret = test.config.auth.jwtSecret;
     const odd = await sign({ ...claims, scope: "everything" }, secret, "HS256");
     const full = await sign(claims, secret, "HS256");

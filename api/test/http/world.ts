@@ -16,8 +16,10 @@ export interface World {
   botToken: string;
   restaurantId: string;
   staff: Record<StaffRole, { id: string; email: string; password: string }>;
-  /** an access token for a role, as if signed in */
+  /** an access token for a role, as if signed in now (with the member's current access generation) */
   tokenFor(role: StaffRole): Promise<string>;
+  /** a staff member's current access generation, which their access tokens must carry */
+  generationOf(staffId: string): Promise<number>;
   /** Mini App launch data for a Telegram user, signed with this tenant's bot token */
   initData(user: { id: number; first_name?: string; language_code?: string }, authDate?: Date): string;
 }
@@ -75,6 +77,12 @@ export async function buildWorld(
       });
     }
   });
+  const generationOf = async (staffId: string) => {
+    const row = await test.db.withTenant(tenantId, (tx) =>
+      tx.staffUser.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id: staffId } } }),
+    );
+    return row.accessGeneration;
+  };
   return {
     tenantId,
     slug: tenant.slug,
@@ -82,8 +90,13 @@ export async function buildWorld(
     restaurantId,
     staff,
     // Signed at real time: tokens are checked against the real clock, whatever the test's clock says.
-    tokenFor: (role) =>
-      issueStaffToken({ staffId: staff[role].id, tenantId, role }, test.config.auth.jwtSecret, new Date()),
+    tokenFor: async (role) =>
+      issueStaffToken(
+        { staffId: staff[role].id, tenantId, role, generation: await generationOf(staff[role].id) },
+        test.config.auth.jwtSecret,
+        new Date(),
+      ),
+    generationOf,
     initData: (user, authDate = clock()) =>
       signInitData(
         {

@@ -57,22 +57,6 @@ describe("audit action labels", () => {
     }
   });
 
-  it("label the actions being added beside this change", () => {
-    const coming = [
-      "staff.signed_in",
-      "staff.signed_out",
-      "staff.locked_out",
-      "staff.session_reuse_detected",
-      "staff.invitation_accepted",
-      "till.accrual",
-      "till.redemption",
-      "till.undo",
-      "till.check_attached",
-      "till.event_check_in",
-    ];
-    expect(coming.filter((action) => !auditActionLabels.ru[action])).toEqual([]);
-  });
-
   it("say the Russian labels in Russian, and an unknown action as it is", () => {
     expect(Object.entries(auditActionLabels.ru).filter(([, label]) => !/[а-яё]/i.test(label))).toEqual([]);
     expect(auditActionLabel("bot.connect", "ru")).toBe("Бот подключён");

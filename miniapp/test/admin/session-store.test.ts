@@ -80,7 +80,7 @@ describe("the admin session", () => {
     const { browser, services } = await signedInBrowser();
     const twentyMinutesAgo = new Date(Date.now() - 20 * 60_000);
     const lapsed = await issueStaffToken(
-      { staffId: world.staff.owner.id, tenantId: world.tenantId, role: "owner" },
+      { staffId: world.staff.owner.id, tenantId: world.tenantId, role: "owner", generation: 0 },
       test.config.auth.jwtSecret,
       twentyMinutesAgo,
     );

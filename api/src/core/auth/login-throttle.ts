@@ -15,7 +15,8 @@ const IP_FAILURES_PER_HOUR = 100;
 export interface LoginThrottle {
   /** refuses (RATE_LIMITED, with retryAfterSeconds) while the e-mail or the IP is locked */
   assertOpen(email: string, ip: string | null): Promise<void>;
-  recordFailure(email: string, ip: string | null): Promise<void>;
+  /** counts a wrong password; the lock it set, if this miss locked the e-mail */
+  recordFailure(email: string, ip: string | null): Promise<{ failures: number; lockedForSeconds: number } | null>;
   recordSuccess(email: string): Promise<void>;
   /** after a password is set through a link: the owner of the e-mail proved who they are */
   clear(email: string): Promise<void>;
@@ -47,13 +48,13 @@ export function createLoginThrottle(deps: EngineDeps, lockAfter: number): LoginT
       const { failures, lock } = keys(email);
       const results = await deps.redis.multi().incr(failures).expire(failures, FAILURE_WINDOW_SECONDS).exec();
       const count = Number(results?.[0]?.[1] ?? 0);
-      if (count >= lockAfter) {
-        const lockMs = Math.min(FIRST_LOCK_MS * 2 ** (count - lockAfter), LONGEST_LOCK_MS);
-        await deps.redis.set(lock, "1", "PX", lockMs);
-      }
       if (ip) {
         await deps.redis.multi().incr(ipKey(ip)).expire(ipKey(ip), 3600, "NX").exec();
       }
+      if (count < lockAfter) return null;
+      const lockMs = Math.min(FIRST_LOCK_MS * 2 ** (count - lockAfter), LONGEST_LOCK_MS);
+      await deps.redis.set(lock, "1", "PX", lockMs);
+      return { failures: count, lockedForSeconds: lockMs / 1000 };
     },
     async recordSuccess(email) {
       await deps.redis.del(keys(email).failures);

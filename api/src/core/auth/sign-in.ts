@@ -17,6 +17,8 @@ export interface SignedInStaff {
   name: string;
   email: string;
   role: StaffRole;
+  /** what the access token carries (core/auth/staff-access.ts) */
+  accessGeneration: number;
 }
 
 // A hash of a random password, checked when no account matches, so that a wrong e-mail takes as
@@ -50,6 +52,7 @@ export async function signInStaff(
         name: staff.name,
         email: staff.email,
         role: staff.role,
+        accessGeneration: staff.accessGeneration,
       });
     }
   }

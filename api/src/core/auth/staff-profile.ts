@@ -25,6 +25,7 @@ export async function currentStaffProfile(
   who: { tenantId: string; staffId: string },
 ): Promise<StaffProfile> {
   const staff = await deps.db.withTenant(who.tenantId, (tx) => staffIdentity(tx, who.tenantId, who.staffId));
-  if (!staff) throw new ServiceError("UNAUTHORIZED", "Your account has been deactivated.", { key: "session-ended" });
+  if (!staff)
+    throw new ServiceError("UNAUTHORIZED", "Your account has been deactivated.", { key: "account-deactivated" });
   return profileOf(deps, staff);
 }

@@ -6,6 +6,7 @@
 // later one gets CONFLICT and retries with the cookie the earlier one already received.
 import { ServiceError } from "@maxl/shared";
 import { uuidv7 } from "uuidv7";
+import { recordAction } from "../audit/record-action.ts";
 import type { EngineDeps, StaffRole } from "../context.ts";
 import { formatToken, hashSecret, newSecret, parseToken, sameHash } from "./session-token.ts";
 import type { SignedInStaff } from "./sign-in.ts";
@@ -28,18 +29,35 @@ export interface StartedSession {
 const signedOut = () =>
   new ServiceError("UNAUTHORIZED", "Your session has ended. Sign in again.", { key: "session-ended" });
 
+// Why a session ended, for the sign-in page: a deactivated member should learn that signing in
+// again will not help, and one whose password changed that someone set a new one.
+const endedBecause = (reason: string | null) =>
+  reason === "deactivated"
+    ? new ServiceError("UNAUTHORIZED", "Your account has been deactivated. Ask an owner or admin.", {
+        key: "account-deactivated",
+      })
+    : reason === "password_changed"
+      ? new ServiceError("UNAUTHORIZED", "Your password was changed, so this session was closed. Sign in again.", {
+          key: "session-password-changed",
+        })
+      : signedOut();
+
+/** How a session was opened, as the audit log says it. */
+export type SignInMethod = "password" | "link";
+
 export async function startStaffSession(
   deps: EngineDeps,
-  staff: { tenantId: string; staffId: string },
+  staff: { tenantId: string; staffId: string; role: StaffRole },
   meta: SessionMeta,
   lifetimeDays: number,
+  method: SignInMethod,
 ): Promise<StartedSession> {
   const at = deps.clock();
   const id = uuidv7();
   const secret = newSecret();
   const expiresAt = new Date(at.getTime() + lifetimeDays * 86_400_000);
-  await deps.db.withTenant(staff.tenantId, (tx) =>
-    tx.staffSession.create({
+  await deps.db.withTenant(staff.tenantId, async (tx) => {
+    await tx.staffSession.create({
       data: {
         tenantId: staff.tenantId,
         id,
@@ -51,8 +69,21 @@ export async function startStaffSession(
         createdAt: at,
         lastUsedAt: at,
       },
-    }),
-  );
+    });
+    const actor = { source: "admin" as const, staffId: staff.staffId, role: staff.role, ...meta };
+    await recordAction(
+      tx,
+      staff.tenantId,
+      actor,
+      "auth.signed_in",
+      "staff",
+      staff.staffId,
+      { method, sessionId: id },
+      {
+        at,
+      },
+    );
+  });
   return { token: formatToken({ tenantId: staff.tenantId, id, secret }), sessionId: id, expiresAt };
 }
 
@@ -73,7 +104,8 @@ export async function refreshStaffSession(
     const session = await tx.staffSession.findUnique({
       where: { tenantId_id: { tenantId: parsed.tenantId, id: parsed.id } },
     });
-    if (!session || session.revokedAt || session.expiresAt <= at) return { kind: "ended" as const };
+    if (!session || session.expiresAt <= at) return { kind: "ended" as const, reason: null };
+    if (session.revokedAt) return { kind: "ended" as const, reason: session.revokedReason };
     if (!sameHash(presented, session.tokenHash)) {
       const raced =
         sameHash(presented, session.previousTokenHash) &&
@@ -99,7 +131,7 @@ export async function refreshStaffSession(
     const staff = await staffIdentity(tx, parsed.tenantId, session.staffId);
     if (!staff) {
       await revokeSession(tx, parsed.tenantId, session.id, "deactivated", at);
-      return { kind: "ended" as const };
+      return { kind: "ended" as const, reason: "deactivated" };
     }
     // Conditional on the hash it read: of two refreshes racing with the same token, one wins.
     const { count } = await tx.staffSession.updateMany({
@@ -129,7 +161,7 @@ export async function refreshStaffSession(
       { key: "session-reused" },
     );
   }
-  if (outcome.kind === "ended") throw signedOut();
+  if (outcome.kind === "ended") throw endedBecause(outcome.reason);
   return {
     staff: outcome.staff,
     session: {
@@ -141,16 +173,30 @@ export async function refreshStaffSession(
 }
 
 /** Signs out the session the token belongs to; a token that is no longer current does nothing. */
-export async function endStaffSession(deps: EngineDeps, token: string | undefined): Promise<void> {
+export async function endStaffSession(deps: EngineDeps, token: string | undefined, meta: SessionMeta): Promise<void> {
   const parsed = parseToken(token);
   if (!parsed) return;
   const at = deps.clock();
-  await deps.db.withTenant(parsed.tenantId, (tx) =>
-    tx.staffSession.updateMany({
-      where: { tenantId: parsed.tenantId, id: parsed.id, tokenHash: hashSecret(parsed.secret), revokedAt: null },
-      data: { revokedAt: at, revokedReason: "signed_out" },
-    }),
-  );
+  await deps.db.withTenant(parsed.tenantId, async (tx) => {
+    const where = { tenantId: parsed.tenantId, id: parsed.id, tokenHash: hashSecret(parsed.secret), revokedAt: null };
+    const session = await tx.staffSession.findFirst({ where, include: { staff: true } });
+    if (!session) return;
+    const { count } = await tx.staffSession.updateMany({ where, data: { revokedAt: at, revokedReason: "signed_out" } });
+    if (count === 0) return;
+    const actor = { source: "admin" as const, staffId: session.staffId, role: session.staff.role, ...meta };
+    await recordAction(
+      tx,
+      parsed.tenantId,
+      actor,
+      "auth.signed_out",
+      "staff",
+      session.staffId,
+      {
+        sessionId: session.id,
+      },
+      { at },
+    );
+  });
 }
 
 /** The session id a refresh token names (for the CSRF token bound to it), or null. */
@@ -200,5 +246,6 @@ export async function staffIdentity(tx: Tx, tenantId: string, staffId: string): 
     name: staff.name,
     email: staff.email,
     role: staff.role as StaffRole,
+    accessGeneration: staff.accessGeneration,
   };
 }

@@ -4,7 +4,9 @@
 // narrowed by the transport (a till-scoped token), since a Telegram account is a weaker
 // credential than the e-mail and password.
 import { ServiceError } from "@maxl/shared";
+import { recordAction } from "../audit/record-action.ts";
 import type { EngineDeps, StaffRole } from "../context.ts";
+import type { SessionMeta } from "./staff-sessions.ts";
 
 export interface TelegramSignedInStaff {
   staffId: string;
@@ -13,12 +15,14 @@ export interface TelegramSignedInStaff {
   tenantName: string;
   name: string;
   role: StaffRole;
+  accessGeneration: number;
 }
 
 export async function signInStaffByTelegram(
   deps: EngineDeps,
   tenantId: string,
   telegramUserId: number,
+  meta: SessionMeta,
 ): Promise<TelegramSignedInStaff> {
   return deps.db.withTenant(tenantId, async (tx) => {
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId } });
@@ -36,6 +40,20 @@ export async function signInStaffByTelegram(
       where: { tenantId_id: { tenantId, id: staff.id } },
       data: { lastLoginAt: deps.clock() },
     });
+    const actor = { source: "cashier" as const, staffId: staff.id, role: staff.role, ...meta };
+    await recordAction(
+      tx,
+      tenantId,
+      actor,
+      "auth.signed_in",
+      "staff",
+      staff.id,
+      {
+        method: "telegram",
+        scope: "till",
+      },
+      { at: deps.clock() },
+    );
     return {
       staffId: staff.id,
       tenantId,
@@ -43,6 +61,7 @@ export async function signInStaffByTelegram(
       tenantName: tenant.name,
       name: staff.name,
       role: staff.role,
+      accessGeneration: staff.accessGeneration,
     };
   });
 }

@@ -110,7 +110,8 @@ export async function acceptAccessLink(
     const name = request.name?.trim();
     await tx.staffUser.update({
       where: { tenantId_id: { tenantId: parsed.tenantId, id: link.staffId } },
-      data: { passwordHash, ...(name ? { name } : {}), lastLoginAt: at },
+      // A new password ends every access token minted before it (core/auth/staff-access.ts).
+      data: { passwordHash, ...(name ? { name } : {}), lastLoginAt: at, accessGeneration: { increment: 1 } },
     });
     await revokeStaffSessions(tx, parsed.tenantId, link.staffId, "password_changed", at);
     await tx.auditLogEntry.create({

@@ -206,12 +206,21 @@ export async function updateStaff(
     if (patch.restaurantIds !== undefined) await assertRestaurants(tx, tenantId, role, restaurantIds);
     // Switching someone back on takes a slot of the plan like an invitation.
     if (patch.isActive === true && !current.isActive) await assertWithinPlan(tx, tenantId, "staff");
+    const sameRestaurants =
+      JSON.stringify([...restaurantIds].sort()) ===
+      JSON.stringify(current.restaurants.map((r) => r.restaurantId).sort());
+    // What the member may do changes: their access tokens end now (core/auth/staff-access.ts).
+    const accessChanged =
+      role !== current.role ||
+      !sameRestaurants ||
+      (patch.isActive !== undefined && patch.isActive !== current.isActive);
     const row = await tx.staffUser.update({
       where: { tenantId_id: { tenantId, id: staffId } },
       data: {
         ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
         role,
         ...(patch.isActive !== undefined ? { isActive: patch.isActive } : {}),
+        ...(accessChanged ? { accessGeneration: { increment: 1 } } : {}),
       },
     });
     await tx.staffRestaurant.deleteMany({ where: { tenantId, staffId } });

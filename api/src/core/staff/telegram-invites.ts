@@ -138,9 +138,14 @@ export async function redeemStaffTelegramInvite(
           key: "error-invite-used",
         });
       }
+      // Another Telegram account replacing the linked one: the old one's till tokens end now.
+      const relinked = invite.staff.telegramUserId !== null && invite.staff.telegramUserId !== BigInt(telegramUserId);
       const staff = await tx.staffUser.update({
         where: { tenantId_id: { tenantId, id: invite.staffId } },
-        data: { telegramUserId: BigInt(telegramUserId) },
+        data: {
+          telegramUserId: BigInt(telegramUserId),
+          ...(relinked ? { accessGeneration: { increment: 1 } } : {}),
+        },
       });
       await tx.auditLogEntry.create({
         data: {

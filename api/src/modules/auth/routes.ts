@@ -13,6 +13,7 @@ import { currentStaffProfile, profileOf, type StaffProfile } from "../../core/au
 import {
   endStaffSession,
   refreshStaffSession,
+  type SignInMethod,
   sessionOfToken,
   startStaffSession,
 } from "../../core/auth/staff-sessions.ts";
@@ -246,7 +247,13 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
   });
   const accessTokenFor = (staff: SignedInStaff, scope?: "till") =>
     issueStaffToken(
-      { staffId: staff.staffId, tenantId: staff.tenantId, role: staff.role, ...(scope ? { scope } : {}) },
+      {
+        staffId: staff.staffId,
+        tenantId: staff.tenantId,
+        role: staff.role,
+        generation: staff.accessGeneration,
+        ...(scope ? { scope } : {}),
+      },
       settings.jwtSecret,
       engine.clock(),
     );
@@ -271,8 +278,8 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
       csrfToken,
     };
   };
-  const startSession = async (c: Context<AppEnv>, staff: SignedInStaff) =>
-    signedIn(c, staff, await startStaffSession(engine, staff, meta(c), settings.refreshTokenDays));
+  const startSession = async (c: Context<AppEnv>, staff: SignedInStaff, method: SignInMethod) =>
+    signedIn(c, staff, await startStaffSession(engine, staff, meta(c), settings.refreshTokenDays, method));
   const csrfRefused = (c: Context<AppEnv>) =>
     problem(c, {
       code: "FORBIDDEN",
@@ -283,8 +290,8 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
 
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(signInRoute, async (c) => {
-      const staff = await signInWithPassword(engine, throttle, c.req.valid("json"), meta(c).ip);
-      return c.json(await startSession(c, staff), 200);
+      const staff = await signInWithPassword(engine, throttle, c.req.valid("json"), meta(c));
+      return c.json(await startSession(c, staff, "password"), 200);
     })
     .openapi(refreshRoute, async (c) => {
       const token = readRefreshCookie(c);
@@ -303,7 +310,7 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
       const token = readRefreshCookie(c);
       const session = sessionOfToken(token);
       if (session && !csrfMatches(c, settings.jwtSecret, session)) return csrfRefused(c);
-      await endStaffSession(engine, token);
+      await endStaffSession(engine, token, meta(c));
       clearSessionCookies(c, cookies);
       return c.body(null, 204);
     })
@@ -319,13 +326,19 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
       const body = c.req.valid("json");
       const staff = await acceptAccessLink(engine, { ...body, ...meta(c) });
       await throttle.clear(staff.email);
-      return c.json(await startSession(c, staff), 200);
+      return c.json(await startSession(c, staff, "link"), 200);
     })
     .openapi(telegramSignInRoute, async (c) => {
       const { tenantId, telegramUserId } = telegramOf(c);
-      const staff = await signInStaffByTelegram(engine, tenantId, telegramUserId);
+      const staff = await signInStaffByTelegram(engine, tenantId, telegramUserId, meta(c));
       const accessToken = await issueStaffToken(
-        { staffId: staff.staffId, tenantId: staff.tenantId, role: staff.role, scope: "till" },
+        {
+          staffId: staff.staffId,
+          tenantId: staff.tenantId,
+          role: staff.role,
+          generation: staff.accessGeneration,
+          scope: "till",
+        },
         settings.jwtSecret,
         engine.clock(),
       );

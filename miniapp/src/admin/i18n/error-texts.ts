@@ -27,6 +27,12 @@ const points = (value: unknown) => {
 
 const en = {
   "session-ended": "Your session has ended. Sign in again.",
+  "session-expired": "Your session has expired. Sign in again.",
+  "sign-in-required": "Sign in to continue.",
+  "session-access-changed":
+    "Your access has changed (role, restaurants or password). The page has been updated to match; if it was not, sign in again.",
+  "account-deactivated": "Your account has been deactivated. Ask an owner or administrator if this is a mistake.",
+  "session-password-changed": "Your password was changed, so this session was closed. Sign in with the new password.",
   "session-reused":
     "Your session was used from somewhere else after it was renewed, so it was closed everywhere. Sign in again; if it was not you, change your password.",
   "link-unusable": "This link has expired or has already been used. Ask an owner or administrator for a new one.",
@@ -202,6 +208,12 @@ export type ErrorKey = keyof typeof en;
 
 const ru: Record<ErrorKey, KeyedText> = {
   "session-ended": "Сеанс закончился. Войдите снова.",
+  "session-expired": "Сеанс истёк. Войдите снова.",
+  "sign-in-required": "Войдите, чтобы продолжить.",
+  "session-access-changed":
+    "Ваш доступ изменился (роль, рестораны или пароль). Страница обновлена под новый доступ; если нет — войдите снова.",
+  "account-deactivated": "Ваша учётная запись отключена. Если это ошибка, обратитесь к владельцу или администратору.",
+  "session-password-changed": "Ваш пароль сменили, поэтому этот сеанс закрыт. Войдите с новым паролем.",
   "session-reused":
     "Ваш сеанс использовали с другого устройства после обновления, поэтому он закрыт везде. Войдите снова; если это были не вы, смените пароль.",
   "link-unusable": "Ссылка устарела или уже использована. Попросите владельца или администратора прислать новую.",
