@@ -48,7 +48,7 @@ tillFeature.callbackQuery(new RegExp(`^undo-yes:${CHECK}$`), async (ctx) => {
   const undone = await attempt(() =>
     refundCheck(ctx.deps.engine, {
       tenantId: ctx.tenant.id,
-      actor: { source: "cashier", staffId: staff.id, role: staff.role },
+      actor: { source: "cashier", channel: "bot", staffId: staff.id, role: staff.role },
       idempotencyKey: `bot-undo:${checkId}`,
       input: { checkId, reason: "undone at the till" },
     }),
