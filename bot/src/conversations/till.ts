@@ -152,7 +152,9 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
   };
 
   // 2. How much is the check? (Or is it one the POS already sent without a guest?)
-  const waiting = await run(() => unidentifiedChecks(engine, tenant.id, { limit: 5, ...at }, actor));
+  // Checks of every restaurant the cashier works at (and, for staff of all of them, those the POS
+  // could not place): a check attached keeps the restaurant the POS gave it.
+  const waiting = await run(() => unidentifiedChecks(engine, tenant.id, { limit: 5 }, actor));
   const posChecks = waiting.ok ? waiting.value : [];
   const posCheckText = (check: UnidentifiedCheck) => ({
     amount: money(check.amountMinor ?? "0", tenant, args.locale),
