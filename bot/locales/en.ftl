@@ -147,6 +147,10 @@ till-undo-done-already = Already undone.
 till-cancelled = Check cancelled, nothing was recorded.
 till-use-buttons = Choose with the buttons under the message, or send /cancel.
 till-unknown-input = That is neither a code nor a phone. Send the 6-digit code, a phone number, or scan the QR.
+till-ask-restaurant = Which restaurant are you working at? The bot will remember it for this shift.
+till-restaurant-chosen = Restaurant: { $name }. To change it, press "Change restaurant" or send /restaurant.
+till-at-restaurant = Restaurant: { $name }
+till-change-restaurant = 🏠 Change restaurant
 
 ## Errors
 
@@ -272,6 +276,9 @@ error-registration-checked-in = You have been checked in at this event; the regi
 error-event-level = This event is for guests of level { $level } and above.
 error-event-not-enough-points = Not enough points: the event costs { $price }, you have { $available }.
 error-event-scope = This event belongs to a restaurant you do not work for.
+error-till-restaurant-scope = You do not work at this restaurant. Choose one of yours: /restaurant.
+error-till-restaurant-required = You work at several restaurants: choose where this check is, with /restaurant.
+error-till-no-restaurant = None of the restaurants you work at is open in the program settings. Ask a manager.
 error-broadcast-unknown = There is no such broadcast.
 error-broadcast-scope = This broadcast reaches guests of restaurants you do not work for.
 error-broadcast-not-draft = This broadcast has already been sent or scheduled; only a draft can be changed or sent.

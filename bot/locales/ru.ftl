@@ -150,6 +150,10 @@ till-undo-done-already = Уже отменено.
 till-cancelled = Чек отменён, ничего не записано.
 till-use-buttons = Выберите действие кнопкой под сообщением или отправьте /cancel.
 till-unknown-input = Это не код и не телефон. Пришлите 6 цифр кода, номер телефона или отсканируйте QR.
+till-ask-restaurant = В каком ресторане вы сейчас работаете? Бот запомнит выбор на эту смену.
+till-restaurant-chosen = Ресторан: { $name }. Чтобы сменить его, нажмите «Сменить ресторан» или отправьте /restaurant.
+till-at-restaurant = Ресторан: { $name }
+till-change-restaurant = 🏠 Сменить ресторан
 
 ## Errors
 
@@ -276,6 +280,9 @@ error-registration-checked-in = Вас уже отметили на этом с�
 error-event-level = Это событие для гостей уровня «{ $level }» и выше.
 error-event-not-enough-points = Не хватает баллов: событие стоит { $price }, у вас { $available }.
 error-event-scope = Это событие ресторана, в котором вы не работаете.
+error-till-restaurant-scope = Вы не работаете в этом ресторане. Выберите один из своих: /restaurant.
+error-till-restaurant-required = Вы работаете в нескольких ресторанах: выберите, где этот чек, командой /restaurant.
+error-till-no-restaurant = Ни один из ваших ресторанов не открыт в настройках программы. Обратитесь к менеджеру.
 error-broadcast-unknown = Такой рассылки нет.
 error-broadcast-scope = Эта рассылка адресована гостям ресторанов, в которых вы не работаете.
 error-broadcast-not-draft = Эта рассылка уже отправлена или запланирована; менять и отправлять можно только черновик.

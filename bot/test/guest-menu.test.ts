@@ -102,7 +102,8 @@ describe("guest menu", () => {
     const lines = String(first.params.text).split("\n");
     expect(lines[0]).toBe("<b>История</b>");
     expect(lines).toHaveLength(11);
-    expect(lines[1]).toMatch(/ · \+55 · начисление$/);
+    // Till checks are booked at the business's only restaurant, so the history says where.
+    expect(lines[1]).toMatch(/ · \+55 · начисление, Зал на Тверской$/);
     expect(buttons(first)).toEqual([
       { text: "Раньше →", data: expect.stringMatching(/^history:[0-9a-z]+\.[0-9a-z]+$/) },
     ]);
@@ -112,7 +113,7 @@ describe("guest menu", () => {
     const rest = String(second.params.text).split("\n");
     // The eleventh purchase's neighbour and the welcome bonus are what is left.
     expect(rest.slice(1)).toEqual([
-      expect.stringMatching(/ · \+5 · начисление$/),
+      expect.stringMatching(/ · \+5 · начисление, Зал на Тверской$/),
       expect.stringMatching(/ · \+100 · бонус$/),
     ]);
     expect(buttons(second)).toEqual([]);

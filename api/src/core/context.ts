@@ -60,6 +60,8 @@ export interface Actor {
   role?: StaffRole | null;
   ip?: string | null;
   userAgent?: string | null;
+  /** where a staff member acted from: the bot's cashier mode, the Mini App's till, the admin view */
+  channel?: "bot" | "miniapp" | "web" | null;
 }
 
 export const systemActor: Actor = { source: "system" };

@@ -155,3 +155,4 @@ export {
   staffByTelegramUser,
   staffInviteLink,
 } from "./staff/telegram-invites.ts";
+export { type TillRestaurants, tillRestaurants } from "./staff/till-restaurants.ts";

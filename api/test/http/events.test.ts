@@ -528,6 +528,15 @@ describe("check-in", () => {
     expect(await second.json()).toEqual(result);
     const card = (await (await asGuest(guest, "/api/v1/me/card")).json()) as { balance: number };
     expect(card.balance).toBe(50);
+    // One audit row for the check-in, not one per repeat, saying who, from where and the bonus.
+    const audit = await test.db.withTenant(world.tenantId, (tx) =>
+      tx.auditLogEntry.findMany({ where: { tenantId: world.tenantId, action: "event.checked_in", entityId: id } }),
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actorStaffId: world.staff.cashier.id,
+      changes: { guestId: guest.id, channel: "web", bonusPoints: 50, bonusWithheld: 0 },
+    });
 
     const stranger = await newGuest();
     const refused = await checkIn({ guestId: stranger.id });

@@ -79,6 +79,7 @@ const routes: Record<string, Permission> = {
   "PATCH /api/v1/staff/{staffId}": "staff.manage",
   "POST /api/v1/staff/{staffId}/password-link": "staff.manage",
   "POST /api/v1/staff/{staffId}/telegram-invite": "staff.invite",
+  "GET /api/v1/till/restaurants": "guests.identify",
   "POST /api/v1/till/identify": "guests.identify",
   "POST /api/v1/till/quotes": "points.quote",
   "POST /api/v1/till/accruals": "points.accrue",

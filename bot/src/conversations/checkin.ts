@@ -85,7 +85,7 @@ export async function checkin(conversation: Talk, ctx: TalkContext, args: CheckI
   const t = translator(ctx.deps.i18n, args.locale);
   const { engine, settings } = ctx.deps;
   const tenant = ctx.tenant;
-  const actor = { source: "cashier" as const, staffId: args.staffId, role: args.role };
+  const actor = { source: "cashier" as const, channel: "bot" as const, staffId: args.staffId, role: args.role };
   const run = <T>(work: () => Promise<T>) => conversation.external(() => attempt(work));
   const finished = async () => {
     await ctx.reply(t("checkin-finished"), noKeyboard);

@@ -6,6 +6,9 @@
 //
 // If the POS sent checks that came without a guest, the amount question also lists them: a guest
 // who shows their code after paying at the POS gets that check's points instead of a new check.
+//
+// Everything is booked at the cashier's restaurant (till-restaurant.ts): asked once a shift when
+// they work at several, changeable with the "Change restaurant" button or /restaurant.
 import { randomUUID } from "node:crypto";
 import type { Conversation } from "@grammyjs/conversations";
 import {
@@ -27,11 +30,14 @@ import { attempt, refusal } from "../errors.ts";
 import { dayAndTime, escapeHtml, money } from "../format.ts";
 import { type Locale, translator } from "../i18n.ts";
 import { miniAppUrl } from "../keyboards/menu.ts";
+import { type TillPlace, tillPlace } from "./till-restaurant.ts";
 
 export interface TillArgs {
   locale: Locale;
   staffId: string;
   role: "owner" | "admin" | "manager" | "cashier";
+  /** ask which restaurant even if one is remembered (/restaurant) */
+  changeRestaurant?: boolean;
 }
 
 type Talk = Conversation<BotContext, TalkContext>;
@@ -42,17 +48,27 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
   const t = translator(ctx.deps.i18n, args.locale);
   const { engine, settings } = ctx.deps;
   const tenant = ctx.tenant;
-  const actor = { source: "cashier" as const, staffId: args.staffId, role: args.role };
+  const actor = { source: "cashier" as const, channel: "bot" as const, staffId: args.staffId, role: args.role };
   const run = <T>(work: () => Promise<T>) => conversation.external(() => attempt(work));
   const cancelled = async () => {
     await ctx.reply(t("till-cancelled"), noKeyboard);
   };
 
+  // 0. Where is the cashier working?
+  const placed = await tillPlace(conversation, ctx, t, args, { ask: args.changeRestaurant === true });
+  if (placed === "cancel") return cancelled();
+  let place: TillPlace = placed;
+
   // 1. Who is the guest?
   const scanner = miniAppUrl(settings.miniAppUrl, tenant, "scan");
-  const guestKeyboard = new Keyboard();
-  if (scanner) guestKeyboard.webApp(t("till-scan"), scanner).row();
-  await ctx.reply(t("till-ask-guest"), { reply_markup: guestKeyboard.text(t("till-cancel")).resized() });
+  const askGuest = async () => {
+    const guestKeyboard = new Keyboard();
+    if (scanner) guestKeyboard.webApp(t("till-scan"), scanner).row();
+    if (place.several) guestKeyboard.text(t("till-change-restaurant")).row();
+    const at = place.several && place.restaurant ? `${t("till-at-restaurant", { name: place.restaurant.name })}\n` : "";
+    await ctx.reply(`${at}${t("till-ask-guest")}`, { reply_markup: guestKeyboard.text(t("till-cancel")).resized() });
+  };
+  await askGuest();
   let guest: GuestSummary | null = null;
   while (!guest) {
     const input = await conversation.waitUntil(
@@ -63,6 +79,13 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
     );
     const text = input.message?.text?.trim() ?? "";
     if (text === t("till-cancel")) return cancelled();
+    if (place.several && text === t("till-change-restaurant")) {
+      const changed = await tillPlace(conversation, ctx, t, args, { ask: true });
+      if (changed === "cancel") return cancelled();
+      place = changed;
+      await askGuest();
+      continue;
+    }
     const query = identifyQuery(text, input.message?.web_app_data?.data);
     if (!query) {
       await ctx.reply(t("till-unknown-input"));
@@ -83,6 +106,8 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
     { parse_mode: "HTML", ...noKeyboard },
   );
   const guestId = guest.id;
+  const restaurantId = place.restaurant?.id;
+  const at = restaurantId ? { restaurantId } : {};
   const cancelButton = new InlineKeyboard().text(t("till-cancel"), "till:cancel");
 
   /** Attaches a POS check that came without a guest to this guest, once confirmed. */
@@ -127,7 +152,9 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
   };
 
   // 2. How much is the check? (Or is it one the POS already sent without a guest?)
-  const waiting = await run(() => unidentifiedChecks(engine, tenant.id, { limit: 5 }));
+  // Checks of every restaurant the cashier works at (and, for staff of all of them, those the POS
+  // could not place): a check attached keeps the restaurant the POS gave it.
+  const waiting = await run(() => unidentifiedChecks(engine, tenant.id, { limit: 5 }, actor));
   const posChecks = waiting.ok ? waiting.value : [];
   const posCheckText = (check: UnidentifiedCheck) => ({
     amount: money(check.amountMinor ?? "0", tenant, args.locale),
@@ -169,7 +196,7 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
       tenantId: tenant.id,
       actor,
       idempotencyKey: `bot-quote:${quoteKey}`,
-      input: { guestId, amountMinor: amount, currency: tenant.currency },
+      input: { guestId, amountMinor: amount, currency: tenant.currency, ...at },
     }),
   );
   if (!quoted.ok) {
@@ -239,9 +266,12 @@ export async function till(conversation: Talk, ctx: TalkContext, args: TillArgs)
       points > 0
         ? await redeemPoints(engine, {
             ...call,
-            input: { guestId, amountMinor: amount, currency: tenant.currency, points, holdId: quote.holdId },
+            input: { guestId, amountMinor: amount, currency: tenant.currency, points, holdId: quote.holdId, ...at },
           })
-        : await accruePoints(engine, { ...call, input: { guestId, amountMinor: amount, currency: tenant.currency } });
+        : await accruePoints(engine, {
+            ...call,
+            input: { guestId, amountMinor: amount, currency: tenant.currency, ...at },
+          });
     return outcome.result;
   });
   if (!done.ok) {

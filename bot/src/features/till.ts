@@ -17,6 +17,22 @@ tillFeature.command("till", async (ctx) => {
   await ctx.conversation.enter("till", { locale: ctx.member.locale, staffId: staff.id, role: staff.role });
 });
 
+// Another restaurant this shift: asks again (the till remembers the new one), then goes on to
+// the till as /till does.
+tillFeature.command("restaurant", async (ctx) => {
+  const staff = ctx.member.staff;
+  if (!staff) {
+    await ctx.reply(ctx.t("staff-only"));
+    return;
+  }
+  await ctx.conversation.enter("till", {
+    locale: ctx.member.locale,
+    staffId: staff.id,
+    role: staff.role,
+    changeRestaurant: true,
+  });
+});
+
 const CHECK = "([0-9a-f-]{36})";
 
 tillFeature.callbackQuery(new RegExp(`^undo:${CHECK}$`), async (ctx) => {
@@ -48,7 +64,7 @@ tillFeature.callbackQuery(new RegExp(`^undo-yes:${CHECK}$`), async (ctx) => {
   const undone = await attempt(() =>
     refundCheck(ctx.deps.engine, {
       tenantId: ctx.tenant.id,
-      actor: { source: "cashier", staffId: staff.id, role: staff.role },
+      actor: { source: "cashier", channel: "bot", staffId: staff.id, role: staff.role },
       idempotencyKey: `bot-undo:${checkId}`,
       input: { checkId, reason: "undone at the till" },
     }),

@@ -174,6 +174,10 @@ const en = {
     attach: "Attach",
     attached: (points: string) => `The check is attached: ${points} accrued`,
     attachedNothing: (reason: string) => `The check was not credited: ${reason}`,
+    pickRestaurant: "Which restaurant are you working at?",
+    pickRestaurantHint: "Checks are booked there. The till remembers it for this shift.",
+    atRestaurant: (name: string) => `Restaurant: ${name}`,
+    changeRestaurant: "Change",
   },
   scanRelay: {
     title: "Scan a guest's QR",
@@ -195,6 +199,9 @@ const en = {
     keys: {
       "error-qr-expired": "This QR code has expired or was already used. Ask the guest to refresh their card.",
       "error-code-unknown": "No guest has this code now. Ask the guest for a fresh one.",
+      "error-till-restaurant-scope": "You do not work at this restaurant. Choose one of yours.",
+      "error-till-restaurant-required": "You work at several restaurants: choose where this check is.",
+      "error-till-no-restaurant": "None of the restaurants you work at is open in the program settings. Ask a manager.",
       "error-name-invalid": "That does not look like a name.",
       "error-birthday-invalid": "That date does not look like a birthday.",
       "error-plan-guest-limit":
@@ -383,6 +390,10 @@ const ru: Messages = {
     attach: "Привязать",
     attached: (points) => `Чек привязан: начислено ${points}`,
     attachedNothing: (reason) => `Баллы за чек не начислены: ${reason}`,
+    pickRestaurant: "В каком ресторане вы сейчас работаете?",
+    pickRestaurantHint: "Чеки будут проведены в нём. Касса запомнит выбор на эту смену.",
+    atRestaurant: (name) => `Ресторан: ${name}`,
+    changeRestaurant: "Сменить",
   },
   scanRelay: {
     title: "Сканирование QR гостя",
@@ -404,6 +415,10 @@ const ru: Messages = {
     keys: {
       "error-qr-expired": "QR-код устарел или уже использован. Попросите гостя обновить карту.",
       "error-code-unknown": "Такого кода сейчас нет. Попросите у гостя свежий код.",
+      "error-till-restaurant-scope": "Вы не работаете в этом ресторане. Выберите один из своих.",
+      "error-till-restaurant-required": "Вы работаете в нескольких ресторанах: выберите, где этот чек.",
+      "error-till-no-restaurant":
+        "Ни один из ваших ресторанов не открыт в настройках программы. Обратитесь к менеджеру.",
       "error-name-invalid": "Это не похоже на имя.",
       "error-birthday-invalid": "Эта дата не похожа на день рождения.",
       "error-plan-guest-limit":

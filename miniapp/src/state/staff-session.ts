@@ -38,6 +38,7 @@ export function staffTillDeps(guest: GuestApi, options: { baseUrl: string; fetch
     redeem: renewing(raw.redeem),
     refund: renewing(raw.refund),
     unidentified: renewing(raw.unidentified),
+    restaurants: renewing(raw.restaurants),
     attach: renewing(raw.attach),
   };
   return { api, openSession };

@@ -5,16 +5,31 @@
 //
 // Once a guest is identified the till also lists the POS's recent checks that came without a
 // guest, so the cashier can attach one to the guest who shows their code a little later.
+//
+// A staff member who works at several restaurants picks one first (remembered for the shift,
+// changeable any time); every check is booked there and the POS list shows only its checks. With
+// one restaurant there is nothing to pick.
 import { createStore } from "zustand/vanilla";
 import { ApiError } from "../api/client.ts";
 import type { StaffSession } from "../api/guest-api.ts";
-import type { AttachOutcome, GuestSummary, Operation, PosCheck, Quote, TillApi } from "../api/till-api.ts";
+import type {
+  AttachOutcome,
+  CheckInput,
+  GuestSummary,
+  Operation,
+  PosCheck,
+  Quote,
+  TillApi,
+  TillRestaurant,
+} from "../api/till-api.ts";
+import { deviceRestaurantMemory, type RestaurantMemory } from "./till-restaurant-memory.ts";
 
 export type TillAction = { type: "accrue" } | { type: "redeem"; points: number };
 
 export type TillStep =
   | { kind: "signing-in" }
   | { kind: "not-staff"; error: ApiError }
+  | { kind: "restaurant" }
   | { kind: "identify" }
   | { kind: "amount"; guest: GuestSummary }
   | { kind: "choose"; guest: GuestSummary; amountMinor: string; quote: Quote }
@@ -30,7 +45,15 @@ export interface TillState {
   error: ApiError | null;
   /** the POS's recent checks without a guest, loaded when a guest is identified */
   posChecks: PosCheck[];
+  /** the open restaurants the staff member works at */
+  restaurants: TillRestaurant[];
+  /** where checks are booked; null only when the business has no open restaurant */
+  restaurant: TillRestaurant | null;
   signIn(): Promise<void>;
+  /** Books the till at one of `restaurants` and remembers it for the shift. */
+  pickRestaurant(id: string): void;
+  /** Asks which restaurant again (only offered when there are several). */
+  changeRestaurant(): void;
   identify(query: { qrToken: string } | { code: string } | { phone: string }): Promise<void>;
   enterAmount(amountMinor: bigint): Promise<void>;
   choose(action: TillAction): void;
@@ -48,11 +71,20 @@ export interface TillDeps {
   /** a till-only staff token for the Telegram account (POST /api/v1/auth/telegram) */
   openSession: () => Promise<StaffSession>;
   newKey?: () => string;
+  /** where the picked restaurant is remembered; this device's storage unless said otherwise */
+  memory?: RestaurantMemory;
 }
 
 export function createTillStore(deps: TillDeps) {
   const newKey = deps.newKey ?? (() => crypto.randomUUID());
+  const memory = deps.memory ?? deviceRestaurantMemory();
   return createStore<TillState>()((set, get) => {
+    /** The check as the API takes it, booked at the picked restaurant. */
+    function checkInput(guest: GuestSummary, amountMinor: string): CheckInput {
+      const restaurantId = get().restaurant?.id;
+      return { guestId: guest.id, amountMinor, currency: guest.currency, ...(restaurantId ? { restaurantId } : {}) };
+    }
+
     /** Runs a call with the busy flag; a refusal stays on the step and shows its message. */
     async function run<T>(call: () => Promise<T>): Promise<T | null> {
       if (get().busy) return null;
@@ -73,16 +105,39 @@ export function createTillStore(deps: TillDeps) {
       busy: false,
       error: null,
       posChecks: [],
+      restaurants: [],
+      restaurant: null,
 
       async signIn() {
         set({ step: { kind: "signing-in" }, error: null });
         try {
           const session = await deps.openSession();
-          set({ staff: session.staff, step: { kind: "identify" } });
+          const { restaurants, choiceRequired } = await deps.api.restaurants();
+          const remembered = restaurants.find((r) => r.id === memory.recall(session.staff.id));
+          const restaurant = choiceRequired ? (remembered ?? null) : (restaurants[0] ?? null);
+          set({
+            staff: session.staff,
+            restaurants,
+            restaurant,
+            step: choiceRequired && !restaurant ? { kind: "restaurant" } : { kind: "identify" },
+          });
         } catch (error) {
           const apiError = error instanceof ApiError ? error : new ApiError(0, String(error));
           set({ step: { kind: "not-staff", error: apiError } });
         }
+      },
+
+      pickRestaurant(id) {
+        const { staff, restaurants } = get();
+        const restaurant = restaurants.find((candidate) => candidate.id === id);
+        if (!restaurant) return;
+        if (staff) memory.remember(staff.id, restaurant.id);
+        set({ restaurant, error: null, posChecks: [], step: { kind: "identify" } });
+      },
+
+      changeRestaurant() {
+        if (get().restaurants.length < 2) return;
+        set({ error: null, step: { kind: "restaurant" } });
       },
 
       async identify(query) {
@@ -91,6 +146,7 @@ export function createTillStore(deps: TillDeps) {
         set({ step: { kind: "amount", guest }, posChecks: [] });
         // A list to offer, not a step of the sale: if it cannot be loaded, the till goes on without it.
         try {
+          // The staff member's own restaurants' checks (the API narrows the list to them).
           set({ posChecks: (await deps.api.unidentified()).checks });
         } catch {
           set({ posChecks: [] });
@@ -100,7 +156,7 @@ export function createTillStore(deps: TillDeps) {
       async enterAmount(amountMinor) {
         const { step } = get();
         if (step.kind !== "amount") return;
-        const input = { guestId: step.guest.id, amountMinor: amountMinor.toString(), currency: step.guest.currency };
+        const input = checkInput(step.guest, amountMinor.toString());
         const quote = await run(() => deps.api.quote(newKey(), input));
         if (quote) set({ step: { kind: "choose", guest: step.guest, amountMinor: input.amountMinor, quote } });
       },
@@ -115,7 +171,7 @@ export function createTillStore(deps: TillDeps) {
       async confirm() {
         const { step } = get();
         if (step.kind !== "confirm") return;
-        const input = { guestId: step.guest.id, amountMinor: step.amountMinor, currency: step.guest.currency };
+        const input = checkInput(step.guest, step.amountMinor);
         const operation = await run(() =>
           step.action.type === "accrue"
             ? deps.api.accrue(step.key, input)
@@ -168,6 +224,7 @@ export function createTillStore(deps: TillDeps) {
         else if (step.kind === "confirm") set({ step: { ...step, kind: "choose" } });
         else if (step.kind === "choose") set({ step: { kind: "amount", guest: step.guest } });
         else if (step.kind === "amount") set({ step: { kind: "identify" } });
+        else if (step.kind === "restaurant" && get().restaurant) set({ step: { kind: "identify" } });
       },
 
       reset() {

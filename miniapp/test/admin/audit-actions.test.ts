@@ -19,7 +19,7 @@ function sources(dir: string): string[] {
 }
 
 /** How a file writes an audit row: Prisma, SQL, or one of the helpers that do. */
-const writesAudit = /auditLogEntry\.create|INSERT INTO audit_log|recordAction\(|write\w*Audit\(|\baudit\(client/;
+const writesAudit = /auditLogEntry\.create|INSERT INTO audit_log|recordAction\w*\(|write\w*Audit\(|\baudit\(client/;
 
 /** Dotted names in audit-writing files that are something else. */
 const notActions = new Set([

@@ -138,9 +138,15 @@ export async function checkInGuest(
         WHERE tenant_id = app_current_tenant() AND id = $1`,
       [registrationId, at, actor.staffId],
     );
-    await writeEventAudit(client, actor, at, "event.checked_in", eventId, { guestId, registrationId });
     // The guest's row is locked after the event's and the registration's, the order cancelling keeps.
     const { bonus, withheld } = await creditBonus();
+    await writeEventAudit(client, actor, at, "event.checked_in", eventId, {
+      guestId,
+      registrationId,
+      channel: actor.channel ?? null,
+      bonusPoints: bonus ? bonus.bonus : 0,
+      bonusWithheld: withheld,
+    });
     return { result: answer(at, bonus, withheld), replayed: false };
   });
 }

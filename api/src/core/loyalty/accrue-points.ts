@@ -7,9 +7,11 @@ import { assertAccrualAllowed } from "../billing/accrual-gate.ts";
 import type { EngineDeps } from "../context.ts";
 import { earnRate, type GuestState, pointsEarnedOn } from "./guest-state.ts";
 import { type Outcome, requestHash, runGuestOperation } from "./idempotency.ts";
-import { assertCurrency, assertRestaurant, lotExpiry } from "./ledger-reads.ts";
+import { assertCurrency, lotExpiry } from "./ledger-reads.ts";
 import { levelAfterPurchase } from "./level-decisions.ts";
 import { levelEvents, operationResult, pointsEvent } from "./results.ts";
+import { auditTillOperation } from "./till-audit.ts";
+import { tillRestaurant } from "./till-restaurant.ts";
 import type { CheckOrigin, VerbCall } from "./verb.ts";
 import { type OperationWrite, saleCheck, writeOperation } from "./write-operation.ts";
 
@@ -28,6 +30,10 @@ export async function accruePoints(deps: EngineDeps, request: AccrueRequest): Pr
     async work(client, state) {
       const planned = await planAccrual(deps, client, request, state, hash, at);
       await writeOperation(client, planned.write);
+      await auditTillOperation(client, request.actor, planned.result, {
+        restaurantId: planned.write.check?.restaurantId ?? null,
+        at,
+      });
       return planned.result;
     },
   });
@@ -55,7 +61,7 @@ export async function planAccrual(
   const { input, actor, tenantId } = request;
   assertCurrency(state, input.currency);
   await assertAccrualAllowed(deps, client, tenantId, input.guestId);
-  await assertRestaurant(client, input.restaurantId);
+  const restaurantId = await tillRestaurant(client, actor, input.restaurantId);
   const rate = earnRate(state);
   const earned = pointsEarnedOn(state, input.amountMinor);
   const closedAt = input.closedAt ?? at;
@@ -94,7 +100,7 @@ export async function planAccrual(
     check: saleCheck({
       id: checkId,
       source: actor.source,
-      input,
+      input: { ...input, restaurantId },
       paidMinor: input.amountMinor,
       pointsRedeemed: 0,
       closedAt,

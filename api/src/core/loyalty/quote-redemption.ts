@@ -7,7 +7,8 @@ import { uuidv7 } from "uuidv7";
 import type { EngineDeps } from "../context.ts";
 import { availablePoints, pointsEarnedOn } from "./guest-state.ts";
 import { type Outcome, requestHash, runGuestOperation } from "./idempotency.ts";
-import { assertCurrency, assertRestaurant } from "./ledger-reads.ts";
+import { assertCurrency } from "./ledger-reads.ts";
+import { tillRestaurant } from "./till-restaurant.ts";
 import type { VerbCall } from "./verb.ts";
 
 export async function quoteRedemption(deps: EngineDeps, request: VerbCall<QuoteInput>): Promise<Outcome<QuoteResult>> {
@@ -23,7 +24,7 @@ export async function quoteRedemption(deps: EngineDeps, request: VerbCall<QuoteI
     store: "holds",
     async work(client, state) {
       assertCurrency(state, input.currency);
-      await assertRestaurant(client, input.restaurantId);
+      const restaurantId = await tillRestaurant(client, actor, input.restaurantId);
       let released = 0;
       if (actor.staffId) {
         const { rows } = await client.query<{ released: string }>(
@@ -71,7 +72,7 @@ export async function quoteRedemption(deps: EngineDeps, request: VerbCall<QuoteI
           hash,
           input.guestId,
           actor.staffId ?? null,
-          input.restaurantId ?? null,
+          restaurantId ?? null,
           input.amountMinor.toString(),
           input.currency,
           maxPoints,

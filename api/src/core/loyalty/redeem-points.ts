@@ -13,10 +13,12 @@ import { uuidv7 } from "uuidv7";
 import type { EngineDeps } from "../context.ts";
 import { availablePoints, earnRate, type GuestState, pointsEarnedOn } from "./guest-state.ts";
 import { type Outcome, requestHash, runGuestOperation } from "./idempotency.ts";
-import { assertCurrency, assertRestaurant, lotExpiry, openLots } from "./ledger-reads.ts";
+import { assertCurrency, lotExpiry, openLots } from "./ledger-reads.ts";
 import { levelAfterPurchase } from "./level-decisions.ts";
 import { takeFromLots, total } from "./lots.ts";
 import { levelEvents, operationResult, pointsEvent } from "./results.ts";
+import { auditTillOperation } from "./till-audit.ts";
+import { tillRestaurant } from "./till-restaurant.ts";
 import type { CheckOrigin, VerbCall } from "./verb.ts";
 import { saleCheck, writeOperation } from "./write-operation.ts";
 
@@ -112,7 +114,7 @@ export async function redeemPoints(deps: EngineDeps, request: RedeemRequest): Pr
     at,
     async work(client, state) {
       assertCurrency(state, input.currency);
-      await assertRestaurant(client, input.restaurantId);
+      const restaurantId = await tillRestaurant(client, actor, input.restaurantId);
       const reserved = input.holdId ? await claimHold(client, input, at) : 0;
       checkLimits(state, input, reserved);
 
@@ -161,7 +163,7 @@ export async function redeemPoints(deps: EngineDeps, request: RedeemRequest): Pr
         check: saleCheck({
           id: checkId,
           source: actor.source,
-          input,
+          input: { ...input, restaurantId },
           paidMinor: paidMinor,
           pointsRedeemed: input.points,
           closedAt,
@@ -188,6 +190,7 @@ export async function redeemPoints(deps: EngineDeps, request: RedeemRequest): Pr
         ],
         committedHoldId: input.holdId ?? null,
       });
+      await auditTillOperation(client, actor, result, { restaurantId: restaurantId ?? null, at });
       return result;
     },
   });

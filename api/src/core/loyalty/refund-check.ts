@@ -20,6 +20,8 @@ import { inLevelWindow, lotsById, openLots } from "./ledger-reads.ts";
 import { levelAfterRefund } from "./level-decisions.ts";
 import { byExpiryThenAge, type OpenLot, takeFromLots, total } from "./lots.ts";
 import { levelEvents, operationResult } from "./results.ts";
+import { auditTillOperation } from "./till-audit.ts";
+import { assertTillMayTouch } from "./till-restaurant.ts";
 import type { CheckOrigin, VerbCall } from "./verb.ts";
 import { type EntryWrite, writeOperation } from "./write-operation.ts";
 
@@ -176,6 +178,7 @@ export async function refundCheck(deps: EngineDeps, request: RefundRequest): Pro
     at,
     async work(client, state) {
       const history = await readHistory(client, sale);
+      await assertTillMayTouch(client, actor, sale.restaurant_id);
       assertMayRefund(actor, history, at, deps.settings.cashierRefundWindowMinutes);
       const left = history.amountMinor - history.refundedMinor;
       if (left <= 0n)
@@ -361,6 +364,12 @@ async function writeRefund(
       ...levelEvents(result),
     ],
     committedHoldId: null,
+  });
+  await auditTillOperation(client, actor, result, {
+    restaurantId: history.sale.restaurant_id,
+    refundOfCheckId: history.sale.id,
+    reason: input.reason ?? null,
+    at,
   });
   return result;
 }

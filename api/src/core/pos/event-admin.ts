@@ -3,7 +3,9 @@
 // an unidentified check to a guest (the guest shows their code to the cashier later).
 import { ServiceError } from "@maxl/shared";
 import type pg from "pg";
+import { recordActionIn } from "../audit/record-action.ts";
 import type { Actor, EngineDeps } from "../context.ts";
+import { assertTillMayTouch, outOfScope, staffScopeIn } from "../loyalty/till-restaurant.ts";
 import { POS_INBOX_CHANNEL } from "./inbox.ts";
 import { integrationEndpoints } from "./manage-integrations.ts";
 import { type ProcessOutcome, processPosEvent } from "./process-event.ts";
@@ -256,22 +258,29 @@ export interface UnidentifiedCheck extends PosEventView {
   attachableUntil: string;
 }
 
-/** Recent sales no guest was found for, newest first, that can still be attached. */
+/**
+ * Recent sales no guest was found for, newest first, that can still be attached. A staff member
+ * limited to some restaurants sees only theirs (a sale of no known restaurant only by those who
+ * work at all of them), and may narrow it to one of them.
+ */
 export async function unidentifiedChecks(
   deps: EngineDeps,
   tenantId: string,
   query: { restaurantId?: string | undefined; limit: number },
+  staff: Actor = { source: "system" },
 ): Promise<UnidentifiedCheck[]> {
   const now = deps.clock();
   return deps.db.withTenantClient(tenantId, async (client) => {
+    const scope = await staffScopeIn(client, staff);
+    if (query.restaurantId && scope !== null && !scope.includes(query.restaurantId)) throw outOfScope();
     const { rows } = await client.query<EventRow & { integration_name: string; attach_hours: number }>(
       `SELECT ${EVENT_COLUMNS_OF_E}, i.name AS integration_name, coalesce((i.config->>'attachWindowHours')::int, 72) AS attach_hours
          FROM pos_events e JOIN pos_integrations i ON i.tenant_id = e.tenant_id AND i.id = e.integration_id
         WHERE e.tenant_id = app_current_tenant() AND e.status = 'unidentified'
-          AND ($1::uuid IS NULL OR e.restaurant_id = $1)
+          AND ($1::uuid IS NULL OR e.restaurant_id = $1) AND ($4::uuid[] IS NULL OR e.restaurant_id = ANY($4::uuid[]))
           AND e.closed_at > $2::timestamptz - make_interval(hours => coalesce((i.config->>'attachWindowHours')::int, 72))
         ORDER BY e.closed_at DESC LIMIT $3`,
-      [query.restaurantId ?? null, now, query.limit],
+      [query.restaurantId ?? null, now, query.limit, scope],
     );
     return rows.map((row) => ({
       ...eventView(row),
@@ -288,8 +297,14 @@ export async function attachPosCheck(
 ): Promise<ProcessOutcome> {
   const now = deps.clock();
   await deps.db.withTenantClient(request.tenantId, async (client) => {
-    const { rows } = await client.query<{ status: PosEventStatus; closed_at: Date | null; attach_hours: number }>(
-      `SELECT e.status, e.closed_at, coalesce((i.config->>'attachWindowHours')::int, 72) AS attach_hours
+    const { rows } = await client.query<{
+      status: PosEventStatus;
+      closed_at: Date | null;
+      attach_hours: number;
+      restaurant_id: string | null;
+      check: { amountMinor?: string } | null;
+    }>(
+      `SELECT e.status, e.closed_at, e.restaurant_id, e."check", coalesce((i.config->>'attachWindowHours')::int, 72) AS attach_hours
          FROM pos_events e JOIN pos_integrations i ON i.tenant_id = e.tenant_id AND i.id = e.integration_id
         WHERE e.tenant_id = app_current_tenant() AND e.id = $1 AND e.kind = 'sale'
         FOR UPDATE OF e`,
@@ -297,6 +312,7 @@ export async function attachPosCheck(
     );
     const event = rows[0];
     if (!event) throw new ServiceError("NOT_FOUND", "There is no such POS check.", { key: "error-pos-check-unknown" });
+    await assertTillMayTouch(client, request.actor, event.restaurant_id);
     if (event.status !== "unidentified") {
       throw new ServiceError("CONFLICT", `This check is ${event.status.replace("_", " ")}, not waiting for a guest.`, {
         key: "error-pos-check-not-waiting",
@@ -321,7 +337,14 @@ export async function attachPosCheck(
         WHERE tenant_id = app_current_tenant() AND id = $1`,
       [request.eventId, request.guestId],
     );
-    await audit(client, request.actor, "pos.check.attach", request.eventId, { guestId: request.guestId });
+    // Who gave the sale its guest, from where, and what it was worth; the points follow when it
+    // is credited just below.
+    await recordActionIn(client, request.actor, "pos.check.attach", "pos_event", request.eventId, {
+      channel: request.actor.channel ?? null,
+      guestId: request.guestId,
+      restaurantId: event.restaurant_id,
+      amountMinor: event.check?.amountMinor ?? null,
+    });
   });
   // Credited here and now, so the cashier sees the points; the queue is not involved.
   // A transient failure throws PosRetryableError; the relay's sweep retries the event later.

@@ -41,6 +41,7 @@ import {
   tenantHeaders,
 } from "../../http/openapi.ts";
 import { problem, validationHook } from "../../http/problem.ts";
+import { staffChannel } from "../../http/staff-channel.ts";
 
 const eventSchema = z
   .object({
@@ -452,6 +453,7 @@ export function eventRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
     .openapi(checkInRoute, async (c) => {
       const call = { ...staffCall(c), eventId: c.req.valid("param").eventId, input: c.req.valid("json") };
       call.actor.source = "cashier";
+      call.actor.channel = staffChannel(c);
       const outcome = await checkInGuest(engine, call);
       if (outcome.replayed) c.header("Idempotent-Replayed", "true");
       return c.json(outcome.result, 200);

@@ -26,6 +26,7 @@ import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { problem, validationHook } from "../../http/problem.ts";
+import { staffChannel } from "../../http/staff-channel.ts";
 
 const statusSchema = z.enum(posEventStatuses);
 
@@ -314,15 +315,15 @@ export function integrationRoutes(
       return c.json(event, 202);
     })
     .openapi(unidentifiedRoute, async (c) => {
-      const { tenantId } = staffOf(c, "cashier", trustProxy);
-      return c.json({ checks: await unidentifiedChecks(engine, tenantId, c.req.valid("query")) }, 200);
+      const { tenantId, ...staff } = staffOf(c, "cashier", trustProxy);
+      return c.json({ checks: await unidentifiedChecks(engine, tenantId, c.req.valid("query"), staff) }, 200);
     })
     .openapi(attachRoute, async (c) => {
       const { tenantId, ...actor } = staffOf(c, "cashier", trustProxy);
       try {
         const outcome = await attachPosCheck(engine, {
           tenantId,
-          actor,
+          actor: { ...actor, channel: staffChannel(c) },
           eventId: c.req.valid("param").eventId,
           guestId: c.req.valid("json").guestId,
         });

@@ -1,6 +1,6 @@
 // The till: identify a guest, quote, accrue, redeem, refund. Staff only (Bearer token); every
 // write takes an Idempotency-Key so a double tap or a retry never moves points twice.
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   accrualInputSchema,
   operationResultSchema,
@@ -18,12 +18,14 @@ import { accruePoints } from "../../core/loyalty/accrue-points.ts";
 import { quoteRedemption } from "../../core/loyalty/quote-redemption.ts";
 import { redeemPoints } from "../../core/loyalty/redeem-points.ts";
 import { refundCheck } from "../../core/loyalty/refund-check.ts";
+import { tillRestaurants } from "../../core/staff/till-restaurants.ts";
 import { requireStaff, staffOf } from "../../http/caller.ts";
 import type { TrustedProxies } from "../../http/client-ip.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { errorResponses, idempotencyHeaders, problemResponse, staffSecurity } from "../../http/openapi.ts";
 import { respondOutcome } from "../../http/outcome.ts";
 import { validationHook } from "../../http/problem.ts";
+import { staffChannel } from "../../http/staff-channel.ts";
 
 const writeErrors = {
   ...errorResponses,
@@ -77,11 +79,40 @@ const identifyRoute = createRoute({
   },
 });
 
-/** Who asks and under which key: the same for every till write. */
+const restaurantsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/till/restaurants",
+  tags: ["till"],
+  summary: "The open restaurants the staff member may book till operations at",
+  description:
+    "With several, every quote, accrual and redemption must name its restaurantId (422 error-till-restaurant-required otherwise); a restaurant outside the staff member's own gets 403 error-till-restaurant-scope.",
+  security: staffSecurity,
+  middleware: [requireStaff("guests.identify")] as const,
+  responses: {
+    200: {
+      description: "The restaurants, and whether the till must ask which one",
+      content: {
+        "application/json": {
+          schema: z.object({
+            restaurants: z.array(z.object({ id: z.string(), name: z.string(), address: z.string().nullable() })),
+            choiceRequired: z.boolean(),
+          }),
+        },
+      },
+    },
+    ...errorResponses,
+  },
+});
+
+/** Who asks, from where and under which key: the same for every till write. */
 function tillCall(c: Context<AppEnv>, trustProxy: TrustedProxies) {
   const { tenantId, ...actor } = staffOf(c, "cashier", trustProxy);
   // validated by the route's header schema before the handler runs
-  return { tenantId, actor, idempotencyKey: c.req.header("idempotency-key") ?? "" };
+  return {
+    tenantId,
+    actor: { ...actor, channel: staffChannel(c) },
+    idempotencyKey: c.req.header("idempotency-key") ?? "",
+  };
 }
 
 export function tillRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
@@ -89,6 +120,11 @@ export function tillRoutes(engine: EngineDeps, trustProxy: TrustedProxies) {
     .openapi(identifyRoute, async (c) => {
       const { tenantId } = staffOf(c, "cashier", trustProxy);
       return c.json(await identifyGuest(engine, tenantId, c.req.valid("json")), 200);
+    })
+    .openapi(restaurantsRoute, async (c) => {
+      const { tenantId, staffId, role } = staffOf(c, "cashier", trustProxy);
+      if (!staffId || !role) throw new Error("requireStaff guarantees a staff member");
+      return c.json(await tillRestaurants(engine, { tenantId, staffId, role }), 200);
     })
     .openapi(
       tillWrite(

@@ -54,9 +54,7 @@ const en = {
   "auth.locked_out": "Locked out after wrong passwords",
   "till.accrual": "Points accrued at the till",
   "till.redemption": "Points redeemed at the till",
-  "till.undo": "Till operation undone",
-  "till.check_attached": "Check attached to a guest at the till",
-  "till.event_check_in": "Event check-in at the till",
+  "till.refund": "Till operation undone or refunded",
 };
 
 export type AuditAction = keyof typeof en;
@@ -113,9 +111,7 @@ const ru: Record<AuditAction, string> = {
   "auth.locked_out": "Вход заблокирован после неверных паролей",
   "till.accrual": "Начисление баллов на кассе",
   "till.redemption": "Списание баллов на кассе",
-  "till.undo": "Отмена операции на кассе",
-  "till.check_attached": "Чек привязан к гостю на кассе",
-  "till.event_check_in": "Отметка на событии через кассу",
+  "till.refund": "Отмена операции или возврат на кассе",
 };
 
 export const auditActionLabels: Record<"ru" | "en", Record<string, string>> = { en, ru };

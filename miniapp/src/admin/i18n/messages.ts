@@ -733,6 +733,7 @@ const en = {
     export: "Export CSV",
     empty: "No entries match.",
     actorKinds: { staff: "Staff", guest: "Guest", system: "System", pos: "POS" } as Record<string, string>,
+    channels: { bot: "in the bot", miniapp: "in the Mini App", web: "in the admin panel" } as Record<string, string>,
   },
   billing: {
     title: "Billing",
@@ -1584,6 +1585,7 @@ const ru: Messages = {
     export: "Выгрузить CSV",
     empty: "Записей не нашлось.",
     actorKinds: { staff: "Сотрудник", guest: "Гость", system: "Система", pos: "POS" },
+    channels: { bot: "в боте", miniapp: "в мини-приложении", web: "в панели управления" },
   },
   billing: {
     title: "Оплата",

@@ -42,6 +42,21 @@ const loadPage = (api: AdminClient, query: Record<string, string>, cursor?: stri
 const loadStaff = (api: AdminClient) => call(api.api.v1.staff.$get());
 type Entry = Awaited<ReturnType<typeof loadPage>>["items"][number];
 
+/** An action in words, with where a till action was done (bot, Mini App, admin panel); its code below. */
+function ActionCell({ entry }: { entry: Entry }) {
+  const t = useT();
+  const locale = useLocale();
+  const changes = entry.changes as { channel?: unknown } | null | undefined;
+  const channel = typeof changes?.channel === "string" ? t.audit.channels[changes.channel] : undefined;
+  const label = auditActionLabel(entry.action, locale);
+  return (
+    <div>
+      <div className="strong">{channel ? `${label} · ${channel}` : label}</div>
+      <div className="muted small mono">{entry.action}</div>
+    </div>
+  );
+}
+
 export default function AuditPage() {
   const t = useT();
   const locale = useLocale();
@@ -127,16 +142,7 @@ export default function AuditPage() {
           (t.audit.actorKinds[e.actor.kind] ?? e.actor.kind)
         ),
     },
-    {
-      header: t.audit.what,
-      className: "main",
-      cell: (e) => (
-        <div>
-          <div className="strong">{auditActionLabel(e.action, locale)}</div>
-          <div className="muted small mono">{e.action}</div>
-        </div>
-      ),
-    },
+    { header: t.audit.what, className: "main", cell: (e) => <ActionCell entry={e} /> },
     {
       header: t.audit.entity,
       cell: (e) => (

@@ -27,7 +27,9 @@ export function Till({ store }: { store: TillStore }) {
   const errorText = useErrorText();
   const state = useStore(store);
   const { step, error } = state;
-  const goBack = () => (step.kind === "identify" || step.kind === "not-staff" ? navigate("card") : state.back());
+  const leaves =
+    step.kind === "identify" || step.kind === "not-staff" || (step.kind === "restaurant" && !state.restaurant);
+  const goBack = () => (leaves ? navigate("card") : state.back());
   useBackButton(goBack);
   useEffect(() => {
     if (error) haptic.error();
@@ -45,6 +47,7 @@ export function Till({ store }: { store: TillStore }) {
       {step.kind === "not-staff" && (
         <EmptyState icon="🔒">{step.error.status === 403 ? t.till.notStaff : errorText(step.error)}</EmptyState>
       )}
+      {step.kind === "restaurant" && <RestaurantStep state={state} />}
       {step.kind === "identify" && <IdentifyStep state={state} />}
       {step.kind === "amount" && <AmountStep state={state} guest={step.guest} />}
       {step.kind === "choose" && <ChooseStep state={state} />}
@@ -111,6 +114,46 @@ function TillField(props: {
   );
 }
 
+/** The restaurant picker of a staff member who works at several. */
+export function RestaurantStep({ state }: { state: TillState }) {
+  const t = useT();
+  return (
+    <section className="till-restaurants" aria-label={t.till.pickRestaurant}>
+      <h2 className="section-title">{t.till.pickRestaurant}</h2>
+      <p className="hint small">{t.till.pickRestaurantHint}</p>
+      {state.restaurants.map((restaurant) => (
+        <button
+          key={restaurant.id}
+          type="button"
+          className={`button wide ${restaurant.id === state.restaurant?.id ? "primary" : "secondary"}`}
+          aria-pressed={restaurant.id === state.restaurant?.id}
+          onClick={() => {
+            haptic.tap();
+            state.pickRestaurant(restaurant.id);
+          }}
+        >
+          {restaurant.name}
+          {restaurant.address && <span className="hint small"> · {restaurant.address}</span>}
+        </button>
+      ))}
+    </section>
+  );
+}
+
+/** Where checks go now, with a way to change it when there is a choice. */
+function RestaurantLine({ state }: { state: TillState }) {
+  const t = useT();
+  if (!state.restaurant || state.restaurants.length < 2) return null;
+  return (
+    <p className="hint small" data-testid="till-restaurant">
+      🏠 {t.till.atRestaurant(state.restaurant.name)}{" "}
+      <button type="button" className="link-button" onClick={state.changeRestaurant} disabled={state.busy}>
+        {t.till.changeRestaurant}
+      </button>
+    </p>
+  );
+}
+
 function IdentifyStep({ state }: { state: TillState }) {
   const t = useT();
   const [text, setText] = useState("");
@@ -127,6 +170,7 @@ function IdentifyStep({ state }: { state: TillState }) {
   };
   return (
     <>
+      <RestaurantLine state={state} />
       {qrScanner.available() && (
         <button type="button" className="button primary wide big" onClick={() => void scan()} disabled={state.busy}>
           📷 {t.till.scan}
