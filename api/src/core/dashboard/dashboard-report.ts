@@ -323,9 +323,11 @@ async function checkAndPointFigures(
   const anyLive = live.previousStart < live.end;
   const checks: CheckSumRow[] = [...rolled, ...(anyLive ? await checkSums(client, live) : [])];
   const points: PointsBucketRow[] = [...rolled, ...(anyLive ? await pointFigures(client, live) : [])];
+  // One restaurant has its own bitmaps; several at once (a limited manager) are read raw.
+  const restaurants = bounds.restaurantIds;
   const active =
-    bounds.restaurantIds === null
-      ? await rolledActiveGuests(client, { ...rollup, rolledThrough, epoch })
+    restaurants === null || restaurants.length === 1
+      ? await rolledActiveGuests(client, { ...rollup, rolledThrough, epoch, restaurantId: restaurants?.[0] ?? null })
       : await activeGuests(client, bounds);
   return { checks, points, active };
 }
