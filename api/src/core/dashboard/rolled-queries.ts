@@ -96,6 +96,12 @@ function rolledScores(groups: readonly RangeGroup[], perRestaurant: boolean): st
 // Under row-level security the planner cannot use an index for a join condition that calls a
 // function (AT TIME ZONE, greatest) on the checks' side, so the live bounds are computed per
 // group first, materialised, and compared with plain operators.
+// A restaurant's sales are counted from the same range scan, not filtered in it: with the
+// restaurant in the scan's condition the planner read the restaurant's whole history (a fifth of
+// the business's checks) and joined it by time, 0.25 s for a day of live rows.
+const liveSales = (perRestaurant: boolean) =>
+  perRestaurant ? "count(*) FILTER (WHERE c.restaurant_id = $9::uuid)" : "count(*)";
+
 const liveAdditions = (perRestaurant: boolean) => `
 WITH g AS MATERIALIZED (
   SELECT id, "offset", length,
@@ -104,11 +110,11 @@ WITH g AS MATERIALIZED (
     FROM unnest($2::int[], $3::date[], $4::date[], $7::int[], $8::int[]) AS g (id, lo, hi, "offset", length)
 ),
 live AS (
-  SELECT g.id, g."offset", g.length, c.guest_id, count(*) AS sales
+  SELECT g.id, g."offset", g.length, c.guest_id, ${liveSales(perRestaurant)} AS sales
     FROM g JOIN checks c
       ON c.tenant_id = $1 AND c.closed_at >= g.live_from AND c.closed_at < g.live_to
-   WHERE c.kind = 'sale' AND c.guest_id IS NOT NULL${perRestaurant ? " AND c.restaurant_id = $9::uuid" : ""}
-   GROUP BY 1, 2, 3, 4
+   WHERE c.kind = 'sale' AND c.guest_id IS NOT NULL
+   GROUP BY 1, 2, 3, 4${perRestaurant ? ` HAVING ${liveSales(true)} > 0` : ""}
 )
 -- one primary-key lookup per live guest (a join would read every guest's bitmap)
 SELECT id, count(*) FILTER (WHERE score = 0) AS active, count(*) FILTER (WHERE score < 2 AND score + sales >= 2) AS repeaters
