@@ -100,10 +100,11 @@ function loyaltyActions(): Action[] {
   const actions: Action[] = [];
   for (let n = 0; n < 150; n++) {
     const guestId = pick(guestIds);
-    const restaurantId = pick(restaurants);
+    // one check in twelve from a till or POS that names no restaurant: the business's only
+    const at = instant();
+    const where = rand() < 1 / 12 ? {} : { restaurantId: pick(restaurants) };
     const amountMinor = BigInt(50_000 + Math.floor(rand() * 40) * 10_000);
     const roll = rand();
-    const at = instant();
     if (roll < 0.55) {
       // a sale; one in ten sent late by the POS, closed up to three days before it is written
       const late = rand() < 0.1 ? new Date(at.getTime() - Math.floor(rand() * 72) * 3_600_000) : null;
@@ -114,7 +115,7 @@ function loyaltyActions(): Action[] {
             tenantId,
             actor: cashier,
             idempotencyKey: key(),
-            input: { guestId, amountMinor, currency: "RUB", restaurantId, ...(late ? { closedAt: late } : {}) },
+            input: { guestId, amountMinor, currency: "RUB", ...where, ...(late ? { closedAt: late } : {}) },
           });
           if (outcome.result.checkId) sales.push({ checkId: outcome.result.checkId, amountMinor, refunded: false });
         },
@@ -124,7 +125,7 @@ function loyaltyActions(): Action[] {
         at,
         run: async () => {
           const points = Math.min(await balanceOf(guestId), 40);
-          const input = { guestId, amountMinor, currency: "RUB", restaurantId };
+          const input = { guestId, amountMinor, currency: "RUB", ...where };
           const outcome =
             points > 0
               ? await redeemPoints(engine, {
@@ -270,7 +271,8 @@ interface Truth {
 }
 
 // $1 tenant, $2 first local day, $3 last local day, $4 restaurant or null (the whole business).
-// A ledger entry's restaurant: its check's; without a check, its guest's signup restaurant.
+// A ledger entry's restaurant: its check's (none if the check has none); without a check, its
+// guest's signup restaurant.
 const TRUTH = `
 WITH tz AS (SELECT time_zone AS zone FROM tenants WHERE id = $1),
 sales AS (
@@ -284,7 +286,7 @@ entries AS (
     JOIN guests g ON g.tenant_id = l.tenant_id AND g.id = l.guest_id
     LEFT JOIN checks c ON c.tenant_id = l.tenant_id AND c.id = l.check_id, tz
    WHERE l.tenant_id = $1 AND (l.created_at AT TIME ZONE tz.zone)::date BETWEEN $2::date AND $3::date
-     AND ($4::uuid IS NULL OR coalesce(c.restaurant_id, g.signup_restaurant_id) = $4::uuid)
+     AND ($4::uuid IS NULL OR CASE WHEN l.check_id IS NULL THEN g.signup_restaurant_id ELSE c.restaurant_id END = $4::uuid)
 ),
 members AS (
   SELECT (g.registered_at AT TIME ZONE tz.zone)::date AS joined FROM guests g, tz
@@ -425,9 +427,17 @@ describe("the dashboard against plain SQL over the raw rows", () => {
         "SELECT count(*)::int AS n FROM checks WHERE tenant_id = $1 AND kind = 'refund'",
         [world.tenantId],
       );
-      return { ...Object.fromEntries(rows.rows.map((row) => [row.kind, row.n])), refund: refunds.rows[0]?.n };
+      const nowhere = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM checks WHERE tenant_id = $1 AND restaurant_id IS NULL",
+        [world.tenantId],
+      );
+      return {
+        ...Object.fromEntries(rows.rows.map((row) => [row.kind, row.n])),
+        refund: refunds.rows[0]?.n,
+        nowhere: nowhere.rows[0]?.n,
+      };
     });
-    for (const kind of ["earn", "redeem", "bonus", "adjust", "adjust-", "expire", "reversal", "refund"]) {
+    for (const kind of ["earn", "redeem", "bonus", "adjust", "adjust-", "expire", "reversal", "refund", "nowhere"]) {
       expect(counts[kind as keyof typeof counts], kind).toBeGreaterThan(0);
     }
     expect(september.activeGuests).toBeGreaterThan(5);
