@@ -111,11 +111,12 @@ const GENERATE = [
             CASE l.kind WHEN 'adjust' THEN 'admin' ELSE 'system' END::points_source
        FROM loose l
      ) AS e (tenant_id, created_at) ORDER BY e.created_at`,
-  // Events: one in six for the whole business (no restaurant), a tenth cancelled before anyone
-  // came; the others taken place (finished, or published if not over yet) with 30 places, two
+  // Events: one every 1.8 days (every restaurant has some in any 30 days), one in six for the
+  // whole business (no restaurant), a tenth cancelled before anyone came; the others taken place (finished, or published if not over yet) with 30 places, two
   // of three guests checked in within the evening.
   `CREATE TEMP TABLE ev ON COMMIT DROP AS
-     SELECT n, gen_random_uuid() AS id, now() - random() * interval '${HISTORY_DAYS} days' AS starts_at,
+     SELECT n, gen_random_uuid() AS id,
+            now() - n * interval '${(HISTORY_DAYS / EVENTS) * 24} hours' - random() * interval '1 day' AS starts_at,
             CASE WHEN n % 6 = 5 THEN NULL ELSE n % 5 END AS restaurant_n, n % 10 = 9 AS cancelled
        FROM generate_series(0, ${EVENTS - 1}) n`,
   `INSERT INTO events (tenant_id, id, restaurant_id, title, starts_at, ends_at, capacity, status, registered_count,
