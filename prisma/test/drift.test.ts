@@ -54,9 +54,11 @@ it("has every column, key and index as schema.prisma declares them", () => {
   }
 });
 
-it("has the partial indexes the migrations own, which Prisma does not render", () => {
+it("has the partial and covering indexes the migrations own, which Prisma does not render", () => {
   expect(expected.partialIndexes).toEqual({});
   expect(actual.partialIndexes).toEqual({
+    guest_restaurant_visits_covering_idx:
+      "CREATE INDEX guest_restaurant_visits_covering_idx ON public.guest_restaurant_visits USING btree (tenant_id, restaurant_id) INCLUDE (days, multi)",
     outbox_events_unpublished_idx:
       "CREATE INDEX outbox_events_unpublished_idx ON public.outbox_events USING btree (id) WHERE (published_at IS NULL)",
     pos_events_refunds_idx:

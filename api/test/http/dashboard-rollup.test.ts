@@ -274,6 +274,12 @@ describe("the dashboard's rollups", () => {
         }),
         visits: await tx.guestVisits.findMany({ orderBy: { guestId: "asc" } }),
         active: await tx.dashboardActiveGuests.findMany({ orderBy: [{ unit: "asc" }, { start: "asc" }] }),
+        restaurantVisits: await tx.guestRestaurantVisits.findMany({
+          orderBy: [{ restaurantId: "asc" }, { guestId: "asc" }],
+        }),
+        restaurantActive: await tx.dashboardRestaurantActiveGuests.findMany({
+          orderBy: [{ restaurantId: "asc" }, { unit: "asc" }, { start: "asc" }],
+        }),
         watermark: await tx.dashboardRollup.findUniqueOrThrow({ where: { tenantId: world.tenantId } }),
       }));
     const before = await rows();
@@ -287,6 +293,9 @@ describe("the dashboard's rollups", () => {
     expect(after.days).toEqual(before.days);
     expect(after.visits).toEqual(before.visits);
     expect(after.active).toEqual(before.active);
+    expect(before.restaurantVisits.length).toBeGreaterThan(0);
+    expect(after.restaurantVisits).toEqual(before.restaurantVisits);
+    expect(after.restaurantActive).toEqual(before.restaurantActive);
     expect(after.watermark.rolledThrough.toISOString().slice(0, 10)).toBe(daysAgo(1));
     expect(after.watermark.lastRunAt.getTime()).toBeGreaterThan(before.watermark.lastRunAt.getTime());
   });

@@ -274,6 +274,7 @@ describe("the dashboard", () => {
       granularity: "day",
       currency: "RUB",
       restaurantIds: null,
+      wholeBusinessOnly: [],
       previous: { from: "2026-09-24", to: "2026-09-30" },
     });
     expect(week.totals).toEqual({
@@ -405,6 +406,7 @@ describe("the dashboard", () => {
   it("for one restaurant counts its checks, the points on them, and the guests who signed up there", async () => {
     const terrace = await report(`from=2026-10-01&to=2026-10-07&restaurantId=${restaurantB}`);
     expect(terrace.period.restaurantIds).toEqual([restaurantB]);
+    expect(terrace.period.wholeBusinessOnly).toEqual(["pointsExpired", "liabilityPoints", "levels"]);
     expect(terrace.totals).toEqual({
       guestsTotal: 1,
       newGuests: 1,
@@ -416,18 +418,16 @@ describe("the dashboard", () => {
       // earned on its checks 50 + 48, and g3's welcome bonus (g3 signed up here)
       pointsIssued: 198,
       pointsRedeemed: 30,
-      // g4's expired points belong to no restaurant
-      pointsExpired: 0,
-      liabilityPoints: 118,
+      // expiry, balances and levels are the whole business's: not shown as the Terrace's
+      pointsExpired: null,
+      liabilityPoints: null,
       // the Terrace's evening was the week before
       eventsAttended: 0,
       eventsHeld: 0,
     });
-    expect(terrace.previous).toMatchObject({ eventsAttended: 1, eventsHeld: 1 });
-    expect(terrace.levels).toEqual([
-      { levelId: levels.bronze, name: "Bronze", rank: 0, guests: 1 },
-      { levelId: levels.silver, name: "Silver", rank: 1, guests: 0 },
-    ]);
+    expect(terrace.previous).toMatchObject({ eventsAttended: 1, eventsHeld: 1, pointsExpired: null });
+    expect(terrace.series.every((bucket) => bucket.pointsExpired === null)).toBe(true);
+    expect(terrace.levels).toBeNull();
     const hall = await report(`from=2026-10-01&to=2026-10-07&restaurantId=${restaurantA}`);
     expect(hall.totals).toMatchObject({
       guestsTotal: 3,
@@ -518,6 +518,6 @@ describe("the dashboard", () => {
       liabilityPoints: 2500,
     });
     // 50 000 ₽ in one check lifted their guest to Silver at once.
-    expect(theirs.levels.map((level) => level.guests)).toEqual([0, 1]);
+    expect(theirs.levels?.map((level) => level.guests)).toEqual([0, 1]);
   });
 });

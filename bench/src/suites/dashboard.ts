@@ -1,11 +1,13 @@
 // The admin dashboard on a big tenant (issue #7): 50 000 guests, 400 000 checks over 18 months,
-// 1 000 000 ledger entries (earned, redeemed, bonuses, expiry, adjustments, refund reversals).
+// 1 000 000 ledger entries (earned, redeemed, bonuses, expiry, adjustments, refund reversals),
+// 300 events (a tenth cancelled) with 30 places each, two of three guests checked in; a tenant
+// with fewer than a million entries fails the suite, since the budget is promised for a million.
 // The history is generated inside PostgreSQL with generate_series as the table owner, which
 // skips RLS, and with foreign-key triggers off for the load (session_replication_role =
 // replica); every row still has its operation, check and guest. Then the workers' rollup job runs
 // (timed: the first run over the whole history, and a second one with nothing new), and the
-// dashboard verb is timed as an owner would call it: the last 30 days, the last 365 days, the
-// last 30 days of one restaurant. Budget: each at most 200 ms.
+// dashboard verb is timed as an owner would call it: the last 30 and 365 days, for all
+// restaurants and for one. Budget: each at most 200 ms.
 import { performance } from "node:perf_hooks";
 import { dashboardReport, type EngineDeps, rollUpDashboard } from "@maxl/api";
 import { createTestTenant } from "@maxl/db/testing";
@@ -22,6 +24,9 @@ export interface DashboardBenchInput {
 const GUESTS = 50_000;
 const CHECKS = 400_000;
 const HISTORY_DAYS = 540;
+const EVENTS = 300;
+/** What the 200 ms budget is promised for (issue #7): fewer, and the suite proves nothing. */
+export const MIN_LEDGER_ENTRIES = 1_000_000;
 
 // One statement per step, in one transaction. Every instant is `now() - random() * 540 days`,
 // so the history ends today whatever day the bench runs. Checks and entries are inserted in time
@@ -106,6 +111,28 @@ const GENERATE = [
             CASE l.kind WHEN 'adjust' THEN 'admin' ELSE 'system' END::points_source
        FROM loose l
      ) AS e (tenant_id, created_at) ORDER BY e.created_at`,
+  // Events: one every 1.8 days (every restaurant has some in any 30 days), one in six for the
+  // whole business (no restaurant), a tenth cancelled before anyone came; the others taken place (finished, or published if not over yet) with 30 places, two
+  // of three guests checked in within the evening.
+  `CREATE TEMP TABLE ev ON COMMIT DROP AS
+     SELECT n, gen_random_uuid() AS id,
+            now() - n * interval '${(HISTORY_DAYS / EVENTS) * 24} hours' - random() * interval '1 day' AS starts_at,
+            CASE WHEN n % 6 = 5 THEN NULL ELSE n % 5 END AS restaurant_n, n % 10 = 9 AS cancelled
+       FROM generate_series(0, ${EVENTS - 1}) n`,
+  `INSERT INTO events (tenant_id, id, restaurant_id, title, starts_at, ends_at, capacity, status, registered_count,
+                       published_at, cancelled_at, created_at)
+     SELECT $1, ev.id, r.id, 'Evening ' || ev.n, ev.starts_at, ev.starts_at + interval '3 hours', 40,
+            CASE WHEN ev.cancelled THEN 'cancelled' WHEN ev.starts_at + interval '3 hours' < now() THEN 'finished'
+                 ELSE 'published' END::event_status,
+            CASE WHEN ev.cancelled THEN 0 ELSE 30 END, ev.starts_at - interval '14 days',
+            CASE WHEN ev.cancelled THEN ev.starts_at - interval '1 day' END, ev.starts_at - interval '15 days'
+       FROM ev LEFT JOIN r ON r.n = ev.restaurant_n`,
+  `INSERT INTO event_registrations (tenant_id, id, event_id, guest_id, status, checked_in_at, created_at)
+     SELECT $1, gen_random_uuid(), ev.id, g.id, 'registered',
+            CASE WHEN s.i % 3 <> 2 AND ev.starts_at < now() THEN ev.starts_at + random() * interval '3 hours' END,
+            ev.starts_at - interval '7 days'
+       FROM ev CROSS JOIN generate_series(0, 29) AS s(i) JOIN g ON g.n = (ev.n * 97 + s.i) % ${GUESTS}
+      WHERE NOT ev.cancelled`,
   `UPDATE guests g SET balance = greatest(0, s.points), last_visit_at = s.last_visit
      FROM (SELECT guest_id, sum(points) AS points, max(created_at) AS last_visit FROM ledger_entries
             WHERE tenant_id = $1 GROUP BY guest_id) s
@@ -126,7 +153,9 @@ async function generateHistory(adminUrl: string, tenantId: string): Promise<{ re
     await client.query("COMMIT");
     // As autovacuum would in a live database: statistics for the planner, the visibility map
     // for index-only scans.
-    await client.query("VACUUM ANALYZE guests, checks, ledger_entries, loyalty_operations");
+    await client.query(
+      "VACUUM ANALYZE guests, checks, ledger_entries, loyalty_operations, events, event_registrations",
+    );
     const { rows } = await client.query<{ restaurant_id: string; entries: string }>(
       `SELECT (SELECT id FROM restaurants WHERE tenant_id = $1 ORDER BY name LIMIT 1) AS restaurant_id,
               (SELECT count(*) FROM ledger_entries WHERE tenant_id = $1) AS entries`,
@@ -134,6 +163,11 @@ async function generateHistory(adminUrl: string, tenantId: string): Promise<{ re
     );
     const row = rows[0];
     if (!row) throw new Error("the generated tenant has no restaurant");
+    if (Number(row.entries) < MIN_LEDGER_ENTRIES) {
+      throw new Error(
+        `the generated tenant has ${row.entries} ledger entries, fewer than the ${MIN_LEDGER_ENTRIES} the dashboard's budget is promised for`,
+      );
+    }
     return { restaurantId: row.restaurant_id, entries: Number(row.entries) };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
@@ -159,6 +193,7 @@ export async function dashboardSuite(input: DashboardBenchInput): Promise<Budget
     { name: "last 30 days, all restaurants (30 days)", from: daysAgo(29) },
     { name: "last 365 days, all restaurants (52 weeks)", from: daysAgo(364) },
     { name: "last 30 days, one restaurant (30 days)", from: daysAgo(29), restaurantId },
+    { name: "last 365 days, one restaurant (52 weeks)", from: daysAgo(364), restaurantId },
   ];
   const runs = input.runs ?? 9;
   const budgets: Budget[] = [];
@@ -177,6 +212,8 @@ export async function dashboardSuite(input: DashboardBenchInput): Promise<Budget
         });
         const ms = performance.now() - start;
         if (report.totals.checks === 0) throw new Error(`the dashboard found no checks for ${one.name}`);
+        if (report.totals.eventsAttended === 0)
+          throw new Error(`the dashboard found no event check-ins for ${one.name}`);
         if (run > 0) times.push(ms);
       }
       times.sort((a, b) => a - b);
@@ -206,7 +243,8 @@ export async function dashboardSuite(input: DashboardBenchInput): Promise<Budget
   let dayMs: number;
   try {
     // As autovacuum would after the first run: statistics for the rollup tables.
-    await admin.query("VACUUM ANALYZE dashboard_days, guest_visits, dashboard_active_guests");
+    await admin.query(`VACUUM ANALYZE dashboard_days, guest_visits, dashboard_active_guests, guest_restaurant_visits,
+                   dashboard_restaurant_active_guests`);
     // The daily case: the watermark one day back, as at the first run after a local midnight.
     await admin.query("UPDATE dashboard_rollups SET rolled_through = rolled_through - 1 WHERE tenant_id = $1", [
       tenant.id,

@@ -80,6 +80,41 @@ describe("the dashboard", () => {
     await waitFor(() => expect(screen.getByTestId("dashboard-period").textContent).toMatch(/by week$/));
   });
 
+  it("for one restaurant says what its figures count, and marks the whole business's figures instead of showing them", async () => {
+    const guest = await test.db.withTenant(world.tenantId, async (tx) => {
+      await tx.restaurant.create({ data: { tenantId: world.tenantId, name: "Terrace" } });
+      return tx.guest.create({
+        data: {
+          tenantId: world.tenantId,
+          firstName: "Lena",
+          registeredAt: new Date(),
+          signupRestaurantId: world.restaurantId,
+        },
+      });
+    });
+    const cashier = { Authorization: `Bearer ${await world.tokenFor("cashier")}`, ...key() };
+    const accrual = await test.app.request(
+      "/api/v1/till/accruals",
+      json({ guestId: guest.id, amountMinor: 80_000, currency: "RUB", restaurantId: world.restaurantId }, cashier),
+    );
+    expect(accrual.status).toBe(201);
+
+    await open();
+    // All restaurants: the business's figures, no note.
+    expect((await screen.findByTestId("tile-liabilityPoints")).textContent).not.toContain("Whole business only");
+    expect(screen.queryByTestId("dashboard-scope")).toBeNull();
+
+    fireEvent.change(screen.getByRole("combobox", { name: "Restaurant" }), { target: { value: world.restaurantId } });
+    const scope = await screen.findByTestId("dashboard-scope");
+    expect(scope.textContent).toContain("who signed up through it");
+    expect(screen.getByTestId("tile-checks").textContent).toContain("1");
+    for (const tile of ["tile-liabilityPoints", "tile-pointsExpired"]) {
+      expect(screen.getByTestId(tile).textContent).toContain("—Whole business only");
+    }
+    expect(screen.queryByRole("list", { name: "Guests by level" })).toBeNull();
+    expect(screen.getByText("Whole business only", { selector: ".chart-empty" })).toBeTruthy();
+  });
+
   it("offers a retry when the figures fail to load", async () => {
     await open(true);
     const failed = await screen.findByRole("alert");

@@ -1,8 +1,8 @@
 // A normalised picture of what Prisma can see in the public schema: enums, tables, columns,
 // primary/unique/foreign keys and indexes. Partitions, CHECK constraints, policies and
 // functions are left out: Prisma does not model them, and the migrations own them. So are
-// partial indexes (the Prisma that renders our datamodel cannot write them); they are listed on
-// their own, for a test to pin them.
+// partial and covering (INCLUDE) indexes (the Prisma that renders our datamodel cannot write them); they
+// are listed on their own, for a test to pin them.
 import pg from "pg";
 
 export interface TableSnapshot {
@@ -48,7 +48,7 @@ export async function snapshotSchema(url: string): Promise<SchemaSnapshot> {
     );
     const indexes = await client.query<{ table: string; name: string; definition: string; partial: boolean }>(
       `SELECT c.relname AS table, i.relname AS name, pg_get_indexdef(i.oid) AS definition,
-              x.indpred IS NOT NULL AS partial
+              (x.indpred IS NOT NULL OR x.indnkeyatts < x.indnatts) AS partial
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
          JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND NOT c.relispartition AND c.relname <> '_prisma_migrations'`,

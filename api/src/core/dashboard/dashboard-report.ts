@@ -2,18 +2,22 @@
 // beside the previous period of the same length, computed by SQL aggregates in the database
 // (see queries.ts for the statements and which restaurant each figure belongs to).
 //
-// Definitions (docs/architecture.md, "Dashboard"):
+// Definitions (docs/admin-guide.md, "Dashboard figures"):
 // - guestsTotal: guests registered by the end of the period; newGuests: registered within it.
-// - activeGuests: guests with at least one sale check closed in the period; repeatVisitRate: the
-//   share of them with two or more.
+//   For restaurants: the guests who signed up through them (a guest's restaurant for life).
+// - activeGuests: guests with at least one sale check closed in the period (at the restaurants);
+//   repeatVisitRate: the share of them with two or more.
 // - checks: sale checks closed in the period; averageCheckMinor: their amounts' mean (before
 //   points, refunds not deducted); revenueMinor: sale amounts minus refund amounts closed in the
 //   period (so it can be negative for a short period full of refunds).
-// - pointsIssued / pointsRedeemed / pointsExpired: ledger entries written in the period.
-// - liabilityPoints: the sum of balances now, whatever the period (a balance is a present fact).
-//   With a restaurant filter, the balances of the guests who signed up through those
-//   restaurants; the previous period has no liability figure (null).
-// - levels: registered guests by their level now.
+// - pointsIssued / pointsRedeemed: ledger entries written in the period; for restaurants, the
+//   entries on their checks, and entries without a check (bonuses, adjustments) of the guests who
+//   signed up there.
+// - pointsExpired, liabilityPoints (the sum of balances now) and levels (registered guests by
+//   their level now) belong to the whole business: points are spent at any restaurant and expire
+//   at none. With a restaurant filter they are null and named in `period.wholeBusinessOnly`, so
+//   a business-wide number is never shown as a restaurant's. The previous period has no
+//   liability (a balance is a present fact).
 // - eventsAttended: guests checked in at events in the period, by the moment of the check-in (a
 //   guest at two events counts twice); eventsHeld: events (published or finished, not cancelled)
 //   starting in the period. With a restaurant filter, that restaurant's events; an event for the
@@ -39,6 +43,9 @@ import {
 } from "./queries.ts";
 import { type RolledSumRow, rolledActiveGuests, rolledSums } from "./rolled-queries.ts";
 
+/** Figures that are the whole business's by nature: with a restaurant filter they are null. */
+export const wholeBusinessFigures = ["pointsExpired", "liabilityPoints", "levels"] as const;
+
 /** Minor units as a decimal string, like every amount the API sends; revenue may be negative. */
 const signedMinorSchema = z.string().regex(/^-?\d+$/);
 
@@ -53,8 +60,9 @@ const totalsSchema = z.object({
   revenueMinor: signedMinorSchema,
   pointsIssued: z.number().int(),
   pointsRedeemed: z.number().int(),
-  pointsExpired: z.number().int(),
-  /** outstanding points now; null for the previous period */
+  /** null with a restaurant filter: expiry belongs to no restaurant */
+  pointsExpired: z.number().int().nullable(),
+  /** outstanding points now; null for the previous period and with a restaurant filter */
   liabilityPoints: z.number().int().nullable(),
   /** guests checked in at events, by the moment of the check-in */
   eventsAttended: z.number().int(),
@@ -71,6 +79,8 @@ export const dashboardReportSchema = z.object({
     currency: z.string(),
     /** the restaurants the figures cover; null: the whole business */
     restaurantIds: z.array(z.string()).nullable(),
+    /** the figures that exist for the whole business only, null in this report (empty: none) */
+    wholeBusinessOnly: z.array(z.enum(wholeBusinessFigures)),
     previous: z.object({ from: z.string(), to: z.string() }),
   }),
   totals: totalsSchema,
@@ -86,17 +96,20 @@ export const dashboardReportSchema = z.object({
       averageCheckMinor: signedMinorSchema,
       pointsIssued: z.number().int(),
       pointsRedeemed: z.number().int(),
-      pointsExpired: z.number().int(),
+      pointsExpired: z.number().int().nullable(),
     }),
   ),
-  levels: z.array(
-    z.object({
-      levelId: z.string().nullable(),
-      name: z.string().nullable(),
-      rank: z.number().int().nullable(),
-      guests: z.number().int(),
-    }),
-  ),
+  /** null with a restaurant filter: a level is the guest's in the whole business */
+  levels: z
+    .array(
+      z.object({
+        levelId: z.string().nullable(),
+        name: z.string().nullable(),
+        rank: z.number().int().nullable(),
+        guests: z.number().int(),
+      }),
+    )
+    .nullable(),
 });
 export type DashboardReport = z.infer<typeof dashboardReportSchema>;
 
@@ -207,6 +220,8 @@ export async function dashboardReport(deps: EngineDeps, request: DashboardReques
       const sums = at(bucket);
       if (sums) sums.newGuests += count;
     }
+    // Expiry, balances and levels are the whole business's (see the definitions above).
+    const wholeBusiness = restaurantIds === null;
     const activeByBucket = figures.active.byBucket;
     const checks = figures.active;
     const current = buckets.reduce(addSums, emptySums());
@@ -225,8 +240,8 @@ export async function dashboardReport(deps: EngineDeps, request: DashboardReques
         revenueMinor: (sums.sold - sums.refunded).toString(),
         pointsIssued: sums.issued,
         pointsRedeemed: sums.redeemed,
-        pointsExpired: sums.expired,
-        liabilityPoints,
+        pointsExpired: wholeBusiness ? sums.expired : null,
+        liabilityPoints: wholeBusiness ? liabilityPoints : null,
         eventsAttended: events.attended[which],
         eventsHeld: events.held[which],
       };
@@ -249,6 +264,7 @@ export async function dashboardReport(deps: EngineDeps, request: DashboardReques
         granularity: period.granularity,
         currency: context.currency,
         restaurantIds,
+        wholeBusinessOnly: wholeBusiness ? [] : [...wholeBusinessFigures],
         previous: period.previous,
       },
       totals: totals(current, true, guests.totalAtEnd, guests.liabilityPoints),
@@ -262,9 +278,9 @@ export async function dashboardReport(deps: EngineDeps, request: DashboardReques
         averageCheckMinor: averageMinor(sums.sold, sums.checks).toString(),
         pointsIssued: sums.issued,
         pointsRedeemed: sums.redeemed,
-        pointsExpired: sums.expired,
+        pointsExpired: wholeBusiness ? sums.expired : null,
       })),
-      levels,
+      levels: wholeBusiness ? levels : null,
     };
   });
 }
@@ -310,9 +326,11 @@ async function checkAndPointFigures(
   const anyLive = live.previousStart < live.end;
   const checks: CheckSumRow[] = [...rolled, ...(anyLive ? await checkSums(client, live) : [])];
   const points: PointsBucketRow[] = [...rolled, ...(anyLive ? await pointFigures(client, live) : [])];
+  // One restaurant has its own bitmaps; several at once (a limited manager) are read raw.
+  const restaurants = bounds.restaurantIds;
   const active =
-    bounds.restaurantIds === null
-      ? await rolledActiveGuests(client, { ...rollup, rolledThrough, epoch })
+    restaurants === null || restaurants.length === 1
+      ? await rolledActiveGuests(client, { ...rollup, rolledThrough, epoch, restaurantId: restaurants?.[0] ?? null })
       : await activeGuests(client, bounds);
   return { checks, points, active };
 }

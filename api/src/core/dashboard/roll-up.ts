@@ -1,6 +1,6 @@
-// Keeps one tenant's dashboard rollups (dashboard_days, guest_visits, dashboard_active_guests,
-// the watermark in dashboard_rollups) up to date; the workers call it every minute and once at
-// start. Everything is recomputed per whole local day from the raw rows and replaced, so a run is
+// Keeps one tenant's dashboard rollups (dashboard_days, guest_visits, dashboard_active_guests, the
+// last two per restaurant too, the watermark in dashboard_rollups) up to date; the workers call
+// it every minute and once at start. Everything is recomputed per whole local day from the raw rows and replaced, so a run is
 // idempotent and two runs give the result of one (they are serialised by an advisory lock).
 //
 // Which days a run recomputes:
@@ -69,21 +69,27 @@ SELECT $1, day, restaurant_id, sum(checks), sum(sold), sum(refunded), sum(issued
 // The visit bitmaps of the guests in $5 (null: every guest), rebuilt from all their sale checks
 // on the days from the epoch ($3) to the watermark ($4), $6 bits long: bit i is the day epoch + i.
 // Days after the watermark never get a bit: the dashboard reads them raw. A row not rebuilt keeps
-// its shorter length, which is right: that guest has no sale since.
-const SET_VISITS = `
-INSERT INTO guest_visits AS v (tenant_id, guest_id, days, multi)
+// its shorter length, which is right: that guest has no sale since. Per restaurant, the same for
+// each restaurant a guest had a sale at (a check without a restaurant is in the business's only).
+const setVisits = (perRestaurant: boolean) => {
+  const restaurant = perRestaurant ? "c.restaurant_id, " : "";
+  return `
+INSERT INTO ${perRestaurant ? "guest_restaurant_visits" : "guest_visits"} AS v
+       (tenant_id, ${perRestaurant ? "restaurant_id, " : ""}guest_id, days, multi)
 WITH per_day AS (
-  SELECT c.guest_id, (c.closed_at AT TIME ZONE $2)::date - $3::date AS i, count(*) AS sales
+  SELECT ${restaurant}c.guest_id, (c.closed_at AT TIME ZONE $2)::date - $3::date AS i, count(*) AS sales
     FROM checks c
    WHERE c.tenant_id = $1 AND c.kind = 'sale' AND c.guest_id IS NOT NULL
      AND c.closed_at >= $3::date::timestamp AT TIME ZONE $2 AND c.closed_at < ($4::date + 1)::timestamp AT TIME ZONE $2
-     AND ($5::uuid[] IS NULL OR c.guest_id = ANY($5::uuid[]))
-   GROUP BY 1, 2
+     AND ($5::uuid[] IS NULL OR c.guest_id = ANY($5::uuid[]))${perRestaurant ? " AND c.restaurant_id IS NOT NULL" : ""}
+   GROUP BY ${restaurant}c.guest_id, i
 )
-SELECT $1, guest_id, bit_or(set_bit(repeat('0', $6)::varbit, i, 1)), bit_or(set_bit(repeat('0', $6)::varbit, i, (sales >= 2)::int))
+SELECT $1, ${perRestaurant ? "restaurant_id, " : ""}guest_id,
+       bit_or(set_bit(repeat('0', $6)::varbit, i, 1)), bit_or(set_bit(repeat('0', $6)::varbit, i, (sales >= 2)::int))
   FROM per_day
- GROUP BY guest_id
-ON CONFLICT (tenant_id, guest_id) DO UPDATE SET days = EXCLUDED.days, multi = EXCLUDED.multi`;
+ GROUP BY ${perRestaurant ? "restaurant_id, " : ""}guest_id
+ON CONFLICT (tenant_id, ${perRestaurant ? "restaurant_id, " : ""}guest_id) DO UPDATE SET days = EXCLUDED.days, multi = EXCLUDED.multi`;
+};
 
 // The guests with a sale check on one of the days in $2.
 const GUESTS_OF_DAYS = `
@@ -109,27 +115,39 @@ WITH units AS (
    WHERE u.next - 1 <= ${watermark}::date
 )`;
 
-const CLEAR_ACTIVE = `${units("$3")}
-DELETE FROM dashboard_active_guests a USING units u
+const clearActive = (table: string) => `${units("$3")}
+DELETE FROM ${table} a USING units u
  WHERE a.tenant_id = $1 AND a.unit = u.unit AND a.start = u.start`;
 
-const SET_ACTIVE = `
-INSERT INTO dashboard_active_guests (tenant_id, unit, start, guests)
+const setActive = (perRestaurant: boolean) => {
+  const r = perRestaurant ? "restaurant_id, " : "";
+  return `
+INSERT INTO ${perRestaurant ? "dashboard_restaurant_active_guests" : "dashboard_active_guests"} (tenant_id, ${r}unit, start, guests)
 ${units("$4")},
 bounds AS (SELECT min(start)::timestamp AT TIME ZONE $3 AS lo, max(next)::timestamp AT TIME ZONE $3 AS hi FROM units),
 visits AS (
-  SELECT DISTINCT c.guest_id, (c.closed_at AT TIME ZONE $3)::date AS day
+  SELECT DISTINCT ${perRestaurant ? "c.restaurant_id, " : ""}c.guest_id, (c.closed_at AT TIME ZONE $3)::date AS day
     FROM checks c, bounds b
    WHERE c.tenant_id = $1 AND c.closed_at >= b.lo AND c.closed_at < b.hi AND c.kind = 'sale' AND c.guest_id IS NOT NULL
+     ${perRestaurant ? "AND c.restaurant_id IS NOT NULL" : ""}
 ),
 keyed AS (
-  SELECT 'day'::"DashboardUnit" AS unit, day AS start, guest_id FROM visits
-  UNION ALL SELECT 'week', date_trunc('week', day)::date, guest_id FROM visits
-  UNION ALL SELECT 'month', date_trunc('month', day)::date, guest_id FROM visits
+  SELECT ${r}'day'::"DashboardUnit" AS unit, day AS start, guest_id FROM visits
+  UNION ALL SELECT ${r}'week', date_trunc('week', day)::date, guest_id FROM visits
+  UNION ALL SELECT ${r}'month', date_trunc('month', day)::date, guest_id FROM visits
 )
-SELECT $1, k.unit, k.start, count(DISTINCT k.guest_id)
+SELECT $1, ${perRestaurant ? "k.restaurant_id, " : ""}k.unit, k.start, count(DISTINCT k.guest_id)
   FROM keyed k JOIN units u ON u.unit = k.unit AND u.start = k.start
- GROUP BY k.unit, k.start`;
+ GROUP BY ${perRestaurant ? "k.restaurant_id, " : ""}k.unit, k.start`;
+};
+
+const ROLLUP_TABLES = [
+  "dashboard_days",
+  "guest_visits",
+  "guest_restaurant_visits",
+  "dashboard_active_guests",
+  "dashboard_restaurant_active_guests",
+];
 
 function dayNumber(date: string): number {
   return Date.parse(`${date}T00:00:00Z`) / 86_400_000;
@@ -183,7 +201,7 @@ export async function rollUpDashboard(deps: Pick<EngineDeps, "db">, tenantId: st
       if (days.length > 0 && (days[0] ?? "") < epoch) full = true;
     }
     if (full) {
-      for (const table of ["dashboard_days", "guest_visits", "dashboard_active_guests"]) {
+      for (const table of ROLLUP_TABLES) {
         await client.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
       }
       const all = await client.query<{ day: string }>(
@@ -205,17 +223,15 @@ export async function rollUpDashboard(deps: Pick<EngineDeps, "db">, tenantId: st
       const guests = full ? null : (await client.query<{ guest_id: string }>(GUESTS_OF_DAYS, args)).rows;
       if (guests === null || guests.length > 0) {
         const bits = dayNumber(yesterday) - dayNumber(epoch) + 1;
-        await client.query(SET_VISITS, [
-          tenantId,
-          timeZone,
-          epoch,
-          yesterday,
-          guests?.map((row) => row.guest_id) ?? null,
-          bits,
-        ]);
+        const visitArgs = [tenantId, timeZone, epoch, yesterday, guests?.map((row) => row.guest_id) ?? null, bits];
+        await client.query(setVisits(false), visitArgs);
+        await client.query(setVisits(true), visitArgs);
       }
-      await client.query(CLEAR_ACTIVE, [tenantId, days, yesterday]);
-      await client.query(SET_ACTIVE, [tenantId, days, timeZone, yesterday]);
+      for (const perRestaurant of [false, true]) {
+        const table = perRestaurant ? "dashboard_restaurant_active_guests" : "dashboard_active_guests";
+        await client.query(clearActive(table), [tenantId, days, yesterday]);
+        await client.query(setActive(perRestaurant), [tenantId, days, timeZone, yesterday]);
+      }
     }
     await client.query(
       `INSERT INTO dashboard_rollups (tenant_id, rolled_through, epoch, time_zone, last_run_at)

@@ -515,6 +515,11 @@ const en = {
     empty: "No checks, guests or points in this period. Pick a longer period, or check that the POS is connected.",
     chartEmpty: "Nothing in this period",
     badRange: "The first day must not be after the last.",
+    restaurantScope:
+      "For this restaurant: new and total guests are those who signed up through it; active guests had a check here; points are those on its checks, plus bonuses and adjustments of the guests who signed up here.",
+    wholeBusinessOnly: "Whole business only",
+    wholeBusinessHint:
+      "Expired points, points outstanding and levels belong to the whole business: points are spent at any restaurant and expire at none, so they are shown for all restaurants together only.",
   },
   guests: {
     title: "Guests",
@@ -1370,6 +1375,11 @@ const ru: Messages = {
       "За этот период нет ни чеков, ни гостей, ни баллов. Выберите период длиннее или проверьте, подключена ли касса.",
     chartEmpty: "За период ничего нет",
     badRange: "Первый день не может быть позже последнего.",
+    restaurantScope:
+      "По этому ресторану: новые и все гости — те, кто зарегистрировался через него; активные — гости с чеком здесь; баллы — по его чекам, а также бонусы и ручные начисления гостей, зарегистрированных здесь.",
+    wholeBusinessOnly: "Только по всему бизнесу",
+    wholeBusinessHint:
+      "Сгоревшие баллы, баллы на счетах и уровни относятся ко всему бизнесу: баллы тратят в любом ресторане, а сгорают они не в ресторане, поэтому они показаны только для всех ресторанов вместе.",
   },
   guests: {
     title: "Гости",

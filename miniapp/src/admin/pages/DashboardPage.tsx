@@ -2,7 +2,9 @@
 // tiles with the change against the previous period of the same length (events held and guests
 // checked in at them too, once the business holds events), and charts of the series (revenue,
 // checks, guests, points) and of guests by level. Days are the business's local days; the API
-// picks the granularity for the period's length.
+// picks the granularity for the period's length. For one restaurant the page says what its
+// figures count, and marks the whole business's figures (expiry, points outstanding, levels),
+// which the API leaves out, instead of showing zeros as if they were the restaurant's.
 import { useState } from "react";
 import { type AdminClient, call } from "../api/client.ts";
 import { useServices } from "../app/context.tsx";
@@ -91,7 +93,7 @@ function isEmpty(totals: Totals): boolean {
     totals.activeGuests === 0 &&
     totals.pointsIssued === 0 &&
     totals.pointsRedeemed === 0 &&
-    totals.pointsExpired === 0 &&
+    !totals.pointsExpired &&
     totals.revenueMinor === "0" &&
     totals.eventsHeld === 0 &&
     totals.eventsAttended === 0
@@ -232,6 +234,7 @@ function Figures({ report, reloading }: { report: Report; reloading: boolean }) 
       ? formatDay(start, locale, { month: "short", year: "2-digit" })
       : formatDay(start, locale, { day: "numeric", month: "short" });
   const labels = report.series.map((bucket) => labelOf(bucket.start));
+  const wholeBusinessOnly: readonly string[] = report.period.wholeBusinessOnly;
 
   return (
     <div className={reloading ? "figures reloading" : "figures"} aria-busy={reloading}>
@@ -239,6 +242,11 @@ function Figures({ report, reloading }: { report: Report; reloading: boolean }) 
         {t.dashboard.range(formatDay(report.period.from, locale), formatDay(report.period.to, locale))} ·{" "}
         {t.dashboard.byGranularity[report.period.granularity]}
       </p>
+      {wholeBusinessOnly.length > 0 && (
+        <p className="muted small" data-testid="dashboard-scope">
+          {t.dashboard.restaurantScope} {t.dashboard.wholeBusinessHint}
+        </p>
+      )}
       {isEmpty(report.totals) ? (
         <EmptyState>{t.dashboard.empty}</EmptyState>
       ) : (
@@ -246,7 +254,16 @@ function Figures({ report, reloading }: { report: Report; reloading: boolean }) 
           <ul className="tiles" aria-label={t.dashboard.title}>
             {tileOrder.map((key) => {
               const current = numeric(report.totals[key]);
-              if (current === null) return null;
+              if (current === null) {
+                if (!wholeBusinessOnly.includes(key)) return null;
+                return (
+                  <li key={key} className="tile" data-testid={`tile-${tileName[key]}`}>
+                    <span className="tile-label">{t.dashboard.tiles[tileName[key]]}</span>
+                    <span className="tile-value muted">—</span>
+                    <span className="tile-change flat">{t.dashboard.wholeBusinessOnly}</span>
+                  </li>
+                );
+              }
               if (eventTiles.includes(key) && current === 0 && numeric(report.previous[key]) === 0) return null;
               const change =
                 key === "liabilityPoints" ? null : changeText(current, numeric(report.previous[key]), t, locale);
@@ -290,7 +307,15 @@ function Figures({ report, reloading }: { report: Report; reloading: boolean }) 
               series={[
                 { name: t.dashboard.series.issued, values: report.series.map((b) => b.pointsIssued) },
                 { name: t.dashboard.series.redeemed, values: report.series.map((b) => b.pointsRedeemed), tone: 1 },
-                { name: t.dashboard.series.expired, values: report.series.map((b) => b.pointsExpired), tone: 3 },
+                ...(wholeBusinessOnly.includes("pointsExpired")
+                  ? []
+                  : [
+                      {
+                        name: t.dashboard.series.expired,
+                        values: report.series.map((b) => b.pointsExpired ?? 0),
+                        tone: 3 as const,
+                      },
+                    ]),
               ]}
               format={count}
               empty={t.dashboard.chartEmpty}
@@ -300,9 +325,9 @@ function Figures({ report, reloading }: { report: Report; reloading: boolean }) 
       )}
       <BarChart
         title={t.dashboard.levelsChart}
-        bars={report.levels.map((level) => ({ label: level.name ?? t.dashboard.noLevel, value: level.guests }))}
+        bars={(report.levels ?? []).map((level) => ({ label: level.name ?? t.dashboard.noLevel, value: level.guests }))}
         format={count}
-        empty={t.dashboard.chartEmpty}
+        empty={report.levels ? t.dashboard.chartEmpty : t.dashboard.wholeBusinessOnly}
       />
     </div>
   );
