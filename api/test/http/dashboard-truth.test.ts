@@ -103,6 +103,9 @@ function loyaltyActions(): Action[] {
     // one check in twelve from a till or POS that names no restaurant: the business's only
     const at = instant();
     const where = rand() < 1 / 12 ? {} : { restaurantId: pick(restaurants) };
+    // A cashier must name a restaurant when the business has several (the till's scope); the
+    // checks that name none come from the POS.
+    const by: Actor = "restaurantId" in where ? cashier : { source: "pos" };
     const amountMinor = BigInt(50_000 + Math.floor(rand() * 40) * 10_000);
     const roll = rand();
     if (roll < 0.55) {
@@ -113,7 +116,7 @@ function loyaltyActions(): Action[] {
         run: async () => {
           const outcome = await accruePoints(engine, {
             tenantId,
-            actor: cashier,
+            actor: by,
             idempotencyKey: key(),
             input: { guestId, amountMinor, currency: "RUB", ...where, ...(late ? { closedAt: late } : {}) },
           });
@@ -130,11 +133,11 @@ function loyaltyActions(): Action[] {
             points > 0
               ? await redeemPoints(engine, {
                   tenantId,
-                  actor: cashier,
+                  actor: by,
                   idempotencyKey: key(),
                   input: { ...input, points },
                 })
-              : await accruePoints(engine, { tenantId, actor: cashier, idempotencyKey: key(), input });
+              : await accruePoints(engine, { tenantId, actor: by, idempotencyKey: key(), input });
           if (outcome.result.checkId) sales.push({ checkId: outcome.result.checkId, amountMinor, refunded: false });
         },
       });
