@@ -325,7 +325,7 @@ async function checkAndPointFigures(
   const live = { ...bounds, previousStart: new Date(Math.max(liveStart.getTime(), bounds.previousStart.getTime())) };
   const anyLive = live.previousStart < live.end;
   const checks: CheckSumRow[] = [...rolled, ...(anyLive ? await checkSums(client, live) : [])];
-  const points: PointsBucketRow[] = [...rolled, ...(anyLive ? await pointFigures(client, live) : [])];
+  const points: PointsBucketRow[] = [...rolled, ...(anyLive ? await pointFigures(client, live, { live: true }) : [])];
   // One restaurant has its own bitmaps; several at once (a limited manager) are read raw.
   const restaurants = bounds.restaurantIds;
   const active =
