@@ -12,6 +12,7 @@ import {
   createIntegrationInputSchema,
   createLogger,
   createRedis,
+  issueStaffToken,
   loadApiConfig,
   redisReady,
 } from "@maxl/api";
@@ -25,7 +26,6 @@ import { dashboardSuite } from "./src/suites/dashboard.ts";
 import { miniAppSuite } from "./src/suites/miniapp.ts";
 import { posIngestionSuite } from "./src/suites/pos-ingestion.ts";
 import { unitOfWorkSuite } from "./src/suites/unit-of-work.ts";
-import { issueBenchToken } from "./src/token.ts";
 
 const durationMs = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 const suiteNames = ["unit-of-work", "accruals", "pos", "miniapp", "dashboard"] as const;
@@ -92,7 +92,12 @@ try {
     secrets: createSecretBox(config.encryptionKey),
     redisPrefix: engine.settings.redisPrefix,
   });
-  const staffToken = await issueBenchToken(config.auth.jwtSecret, { staffId: cashierId, tenantId: tenant.id });
+  // As POST /api/v1/auth/login would issue it; the bench's cashier is new, so generation 0.
+  const staffToken = await issueStaffToken(
+    { staffId: cashierId, tenantId: tenant.id, role: "cashier", generation: 0 },
+    config.auth.jwtSecret,
+    new Date(),
+  );
 
   const comparisons: Comparison[] = [];
   const budgets: Budget[] = [];

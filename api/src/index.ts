@@ -1,4 +1,5 @@
 export { type AppDeps, type AppType, createApp } from "./app.ts";
+export { issueStaffToken } from "./auth/staff-token.ts";
 export { type ApiConfig, engineEnv, engineSettingsFromEnv, loadApiConfig } from "./config.ts";
 export * from "./core/index.ts";
 export { createLogger, type Logger } from "./runtime/logger.ts";

@@ -2,21 +2,11 @@
 // log page never shows an owner a bare "pos.integration.rotate_secret". The scan reads the files
 // that write audit rows and takes their dotted names ("a.b" in code, 'a.b' in SQL); the few dotted
 // names there that are not actions are listed below with what they are.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { auditActionLabel, auditActionLabels } from "../../src/admin/i18n/audit-actions.ts";
-
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith(".ts") && !name.endsWith(".test.ts") ? [path] : [];
-  });
-}
+import { root, sources } from "./source-files.ts";
 
 /** How a file writes an audit row: Prisma, SQL, or one of the helpers that do. */
 const writesAudit = /auditLogEntry\.create|INSERT INTO audit_log|recordAction\w*\(|write\w*Audit\(|\baudit\(client/;

@@ -2,21 +2,11 @@
 // throws without one here would reach a Russian-speaking owner as the API's English detail. The
 // reverse holds too, so a renamed key cannot leave its old sentence behind. The scan reads the
 // API's sources (domain verbs in api/src/core, problems in api/src/http and the modules).
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { errorTexts, type KeyedText } from "../../src/admin/i18n/error-texts.ts";
-
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith(".ts") && !name.endsWith(".test.ts") ? [path] : [];
-  });
-}
+import { root, sources } from "./source-files.ts";
 
 const apiSources = () => [...sources(join(root, "api", "src")), ...sources(join(root, "shared", "src"))];
 

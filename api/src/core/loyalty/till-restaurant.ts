@@ -6,16 +6,17 @@
 import { ServiceError } from "@maxl/shared";
 import type pg from "pg";
 import type { Actor } from "../context.ts";
+import { scopeOfRows, seesEveryRestaurant } from "../staff/restaurant-scope.ts";
 import { assertRestaurant } from "./ledger-reads.ts";
 
 /** The restaurant ids a staff member is limited to, read in the caller's transaction; null: all. */
 export async function staffScopeIn(client: pg.PoolClient, actor: Actor): Promise<string[] | null> {
-  if (!actor.staffId || actor.role === "owner" || actor.role === "admin") return null;
+  if (!actor.staffId || seesEveryRestaurant(actor.role)) return null;
   const { rows } = await client.query<{ restaurant_id: string }>(
     "SELECT restaurant_id FROM staff_restaurants WHERE tenant_id = app_current_tenant() AND staff_id = $1",
     [actor.staffId],
   );
-  return rows.length === 0 ? null : rows.map((row) => row.restaurant_id);
+  return scopeOfRows(rows.map((row) => row.restaurant_id));
 }
 
 export function outOfScope(): ServiceError {

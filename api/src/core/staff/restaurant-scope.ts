@@ -9,11 +9,21 @@ export async function restaurantScope(
   deps: EngineDeps,
   staff: { tenantId: string; staffId: string; role: StaffRole },
 ): Promise<string[] | null> {
-  if (staff.role === "owner" || staff.role === "admin") return null;
+  if (seesEveryRestaurant(staff.role)) return null;
   const rows = await deps.db.withTenant(staff.tenantId, (tx) =>
     tx.staffRestaurant.findMany({ where: { tenantId: staff.tenantId, staffId: staff.staffId } }),
   );
-  return rows.length === 0 ? null : rows.map((row) => row.restaurantId);
+  return scopeOfRows(rows.map((row) => row.restaurantId));
+}
+
+/** Owners and admins work for every restaurant, whatever staff_restaurants says. */
+export function seesEveryRestaurant(role: StaffRole | null | undefined): boolean {
+  return role === "owner" || role === "admin";
+}
+
+/** A manager's or cashier's staff_restaurants rows as a scope: none means every restaurant. */
+export function scopeOfRows(restaurantIds: string[]): string[] | null {
+  return restaurantIds.length === 0 ? null : restaurantIds;
 }
 
 /**
