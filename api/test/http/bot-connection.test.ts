@@ -53,7 +53,7 @@ function storedBot(world: World) {
 
 function auditActions(world: World) {
   return test.db.withTenant(world.tenantId, async (tx) =>
-    (await tx.auditLogEntry.findMany({ where: { entityType: "bot" }, orderBy: { createdAt: "asc" } })).map((entry) => ({
+    (await tx.auditLogEntry.findMany({ where: { entityType: "bot" }, orderBy: { id: "asc" } })).map((entry) => ({
       action: entry.action,
       entityId: entry.entityId,
       actorStaffId: entry.actorStaffId,

@@ -149,7 +149,7 @@ describe("broadcast drafts", () => {
       status: "draft",
     });
     const audit = await test.db.withTenant(world.tenantId, (tx) =>
-      tx.auditLogEntry.findMany({ where: { entityType: "broadcast", entityId: id }, orderBy: { createdAt: "asc" } }),
+      tx.auditLogEntry.findMany({ where: { entityType: "broadcast", entityId: id }, orderBy: { id: "asc" } }),
     );
     expect(audit.map((row) => row.action)).toEqual(["broadcast.created", "broadcast.updated"]);
     const { broadcasts } = (await (await as(world, "owner", "/api/v1/broadcasts")).json()) as { broadcasts: unknown[] };

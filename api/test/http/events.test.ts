@@ -73,7 +73,7 @@ const lotsOf = (guestId: string) =>
   test.db.withTenant(world.tenantId, (tx) =>
     tx.pointLot.findMany({
       where: { guestId },
-      orderBy: { createdAt: "asc" },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       select: { id: true, remainingPoints: true },
     }),
   );
