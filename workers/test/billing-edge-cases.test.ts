@@ -449,7 +449,10 @@ describe("refunds", () => {
       expect(atFake).toHaveLength(2);
       const second = atFake.at(-1);
       const rows = await test.db.withTenant(tenant.tenantId, (tx) =>
-        tx.billingRefund.findMany({ where: { tenantId: tenant.tenantId }, orderBy: { createdAt: "asc" } }),
+        tx.billingRefund.findMany({
+          where: { tenantId: tenant.tenantId },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        }),
       );
       expect(rows).toHaveLength(2);
       expect(rows[0]?.yookassaRefundId).toBeNull();
@@ -457,7 +460,10 @@ describe("refunds", () => {
       // the first, retried with its key, finds its own row
       expect((await refund(firstKey)).status).toBe(200);
       const settled = await test.db.withTenant(tenant.tenantId, (tx) =>
-        tx.billingRefund.findMany({ where: { tenantId: tenant.tenantId }, orderBy: { createdAt: "asc" } }),
+        tx.billingRefund.findMany({
+          where: { tenantId: tenant.tenantId },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        }),
       );
       expect(settled[0]?.yookassaRefundId).toBe(atFake.at(-2)?.id);
       expect(settled[1]?.yookassaRefundId).toBe(second?.id);

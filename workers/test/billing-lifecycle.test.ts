@@ -112,7 +112,7 @@ interface NotificationRow {
 
 async function notificationsFor(objectId: string): Promise<NotificationRow[]> {
   const { rows } = await world.platformDb.pool.query<NotificationRow>(
-    "SELECT id::text, event, status, attempts, last_error FROM billing_notifications WHERE object_id = $1 ORDER BY received_at",
+    "SELECT id::text, event, status, attempts, last_error FROM billing_notifications WHERE object_id = $1 ORDER BY received_at, id",
     [objectId],
   );
   return rows;

@@ -188,7 +188,7 @@ export async function settleRefund(
               OR (${ourRefundId === undefined} AND r.yookassa_refund_id IS NULL
                   AND p.yookassa_payment_id = ${refund.payment_id}
                   AND r.amount_minor = ${minorFromYookassa(refund.amount.value)}))
-       ORDER BY (r.yookassa_refund_id IS NOT DISTINCT FROM ${refund.id}) DESC, r.created_at
+       ORDER BY (r.yookassa_refund_id IS NOT DISTINCT FROM ${refund.id}) DESC, r.created_at, r.id
        LIMIT 1
        FOR UPDATE OF r, p`;
     const row = rows[0];
