@@ -8,6 +8,7 @@
 // reports are asked three ways: from the raw rows alone, from the rollups, and from rollups whose
 // watermark lies inside the periods.
 import { randomUUID } from "node:crypto";
+import { isServiceError } from "@maxl/shared";
 import type pg from "pg";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -192,21 +193,25 @@ function loyaltyActions(): Action[] {
   return actions;
 }
 
-/** Events in September and October: one per restaurant, one for the whole business, one cancelled. */
+/**
+ * Events in September and October: one per restaurant, one for the whole business, one cancelled;
+ * some paid in points (a guest who cannot pay goes without), one with an attendance bonus.
+ */
 function eventActions(): Action[] {
   const tenantId = world.tenantId;
   const owner = { source: "admin" as const, staffId: world.staff.owner.id, role: "owner" as const };
   const cashier = { source: "cashier" as const, staffId: world.staff.cashier.id, role: "cashier" as const };
   const plans = [
-    { restaurantId: restaurants[0] ?? null, startsAt: "2026-09-12T16:00:00Z", cancel: false, bonus: 20 },
-    { restaurantId: restaurants[1] ?? null, startsAt: "2026-09-30T20:30:00Z", cancel: false, bonus: 0 },
-    { restaurantId: null, startsAt: "2026-10-17T16:00:00Z", cancel: false, bonus: 0 },
-    { restaurantId: restaurants[2] ?? null, startsAt: "2026-10-03T16:00:00Z", cancel: false, bonus: 0 },
-    { restaurantId: restaurants[2] ?? null, startsAt: "2026-10-24T16:00:00Z", cancel: true, bonus: 0 },
+    { restaurantId: restaurants[0] ?? null, startsAt: "2026-09-12T16:00:00Z", cancel: false, bonus: 20, price: 0 },
+    { restaurantId: restaurants[1] ?? null, startsAt: "2026-09-30T20:30:00Z", cancel: false, bonus: 0, price: 15 },
+    { restaurantId: null, startsAt: "2026-10-17T16:00:00Z", cancel: false, bonus: 0, price: 10 },
+    { restaurantId: restaurants[2] ?? null, startsAt: "2026-10-03T16:00:00Z", cancel: false, bonus: 0, price: 0 },
+    { restaurantId: restaurants[2] ?? null, startsAt: "2026-10-24T16:00:00Z", cancel: true, bonus: 0, price: 12 },
   ];
   const actions: Action[] = [];
   plans.forEach((plan, index) => {
     const eventId = { value: "" };
+    const placed = new Set<string>();
     const start = new Date(plan.startsAt);
     // registered guests only: one who never finished onboarding cannot take a place
     const attendees = guestIds.filter((_, n) => n % 5 !== 4 && (n + index) % 3 === 0);
@@ -224,7 +229,7 @@ function eventActions(): Action[] {
             endsAt: new Date(start.getTime() + 3 * 3_600_000).toISOString(),
             capacity: 20,
             minLevelId: null,
-            pricePoints: 0,
+            pricePoints: plan.price,
             attendanceBonusPoints: plan.bonus,
             registrationDeadline: null,
           },
@@ -232,7 +237,12 @@ function eventActions(): Action[] {
         eventId.value = created.id;
         await publishEvent(engine, { tenantId, actor: owner, eventId: created.id });
         for (const guestId of attendees) {
-          await registerForEvent(engine, { tenantId, guestId, eventId: created.id, idempotencyKey: key() });
+          try {
+            await registerForEvent(engine, { tenantId, guestId, eventId: created.id, idempotencyKey: key() });
+            placed.add(guestId);
+          } catch (error) {
+            if (!isServiceError(error) || error.key !== "error-event-not-enough-points") throw error;
+          }
         }
       },
     });
@@ -248,7 +258,11 @@ function eventActions(): Action[] {
     attendees.slice(0, Math.ceil((attendees.length * 2) / 3)).forEach((guestId, n) => {
       actions.push({
         at: new Date(start.getTime() + (n === 0 ? 4 * 3_600_000 : n * 600_000)),
-        run: () => checkInGuest(engine, { tenantId, actor: cashier, eventId: eventId.value, input: { guestId } }),
+        run: async () => {
+          if (placed.has(guestId)) {
+            await checkInGuest(engine, { tenantId, actor: cashier, eventId: eventId.value, input: { guestId } });
+          }
+        },
       });
     });
   });
@@ -274,8 +288,9 @@ interface Truth {
 }
 
 // $1 tenant, $2 first local day, $3 last local day, $4 restaurant or null (the whole business).
-// A ledger entry's restaurant: its check's (none if the check has none); without a check, its
-// guest's signup restaurant.
+// A ledger entry's restaurant: for an event's place (its payment or return) or attendance bonus,
+// found through the registration, the event's restaurant; otherwise its check's (none if the
+// check has none); without a check, its guest's signup restaurant.
 const TRUTH = `
 WITH tz AS (SELECT time_zone AS zone FROM tenants WHERE id = $1),
 sales AS (
@@ -287,9 +302,18 @@ visits AS (SELECT guest_id, count(*) AS n FROM sales WHERE kind = 'sale' AND gue
 entries AS (
   SELECT l.kind, l.points FROM ledger_entries l
     JOIN guests g ON g.tenant_id = l.tenant_id AND g.id = l.guest_id
-    LEFT JOIN checks c ON c.tenant_id = l.tenant_id AND c.id = l.check_id, tz
+    JOIN loyalty_operations o ON o.tenant_id = l.tenant_id AND o.id = l.operation_id
+    LEFT JOIN checks c ON c.tenant_id = l.tenant_id AND c.id = l.check_id
+    LEFT JOIN LATERAL (
+      SELECT e.restaurant_id FROM event_registrations r
+        JOIN events e ON e.tenant_id = r.tenant_id AND e.id = r.event_id
+       WHERE r.tenant_id = l.tenant_id
+         AND (o.id IN (r.payment_operation_id, r.refund_operation_id) OR o.idempotency_key = 'event-attend:' || r.id)
+    ) ev ON true, tz
    WHERE l.tenant_id = $1 AND (l.created_at AT TIME ZONE tz.zone)::date BETWEEN $2::date AND $3::date
-     AND ($4::uuid IS NULL OR CASE WHEN l.check_id IS NULL THEN g.signup_restaurant_id ELSE c.restaurant_id END = $4::uuid)
+     AND ($4::uuid IS NULL OR CASE WHEN ev.restaurant_id IS NOT NULL THEN ev.restaurant_id
+                                   WHEN l.check_id IS NULL THEN g.signup_restaurant_id
+                                   ELSE c.restaurant_id END = $4::uuid)
 ),
 members AS (
   SELECT (g.registered_at AT TIME ZONE tz.zone)::date AS joined FROM guests g, tz

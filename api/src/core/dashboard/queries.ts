@@ -197,14 +197,15 @@ SELECT width_bucket(l.created_at, $2::timestamptz[]) AS bucket, ${POINT_SUMS}
  WHERE l.tenant_id = $1 AND l.created_at >= $3 AND l.created_at < $4 AND l.kind <> 'reversal'
  GROUP BY 1`;
 
-// With restaurants: an entry's restaurant is its check's, else its guest's signup restaurant.
+// With restaurants: an entry's restaurant is the one it names (an event's place or bonus), else its
+// check's, else its guest's signup restaurant.
 const POINTS_OF_RESTAURANTS = `
 SELECT width_bucket(l.created_at, $2::timestamptz[]) AS bucket, ${POINT_SUMS}
   FROM ledger_entries l
   LEFT JOIN checks c ON c.tenant_id = l.tenant_id AND c.id = l.check_id
-  LEFT JOIN guests g ON l.check_id IS NULL AND g.tenant_id = l.tenant_id AND g.id = l.guest_id
+  LEFT JOIN guests g ON l.restaurant_id IS NULL AND l.check_id IS NULL AND g.tenant_id = l.tenant_id AND g.id = l.guest_id
  WHERE l.tenant_id = $1 AND l.created_at >= $3 AND l.created_at < $4 AND l.kind <> 'reversal'
-   AND coalesce(c.restaurant_id, g.signup_restaurant_id) = ANY($5::uuid[])
+   AND coalesce(l.restaurant_id, c.restaurant_id, g.signup_restaurant_id) = ANY($5::uuid[])
  GROUP BY 1`;
 
 // The same for the day or two after the rollups' watermark: each entry looks its restaurant up by
@@ -215,7 +216,8 @@ const LIVE_POINTS_OF_RESTAURANTS = `
 SELECT width_bucket(l.created_at, $2::timestamptz[]) AS bucket, ${POINT_SUMS}
   FROM ledger_entries l
  WHERE l.tenant_id = $1 AND l.created_at >= $3 AND l.created_at < $4 AND l.kind <> 'reversal'
-   AND CASE WHEN l.check_id IS NOT NULL
+   AND CASE WHEN l.restaurant_id IS NOT NULL THEN l.restaurant_id
+            WHEN l.check_id IS NOT NULL
             THEN (SELECT c.restaurant_id FROM checks c WHERE c.tenant_id = l.tenant_id AND c.id = l.check_id)
             ELSE (SELECT g.signup_restaurant_id FROM guests g WHERE g.tenant_id = l.tenant_id AND g.id = l.guest_id)
        END = ANY($5::uuid[])

@@ -50,14 +50,15 @@ parts AS (
    WHERE c.tenant_id = $1 AND c.closed_at >= b.lo AND c.closed_at < b.hi
    GROUP BY 1, 2
   UNION ALL
-  SELECT (l.created_at AT TIME ZONE $3)::date, coalesce(c.restaurant_id, g.signup_restaurant_id), 0, 0, 0,
+  SELECT (l.created_at AT TIME ZONE $3)::date, coalesce(l.restaurant_id, c.restaurant_id, g.signup_restaurant_id), 0, 0, 0,
          coalesce(sum(l.points) FILTER (WHERE l.kind IN ('earn', 'bonus') OR (l.kind = 'adjust' AND l.points > 0)), 0),
          coalesce(-sum(l.points) FILTER (WHERE l.kind = 'redeem'), 0),
          coalesce(-sum(l.points) FILTER (WHERE l.kind = 'expire'), 0)
     FROM ledger_entries l
     CROSS JOIN bounds b
     LEFT JOIN checks c ON c.tenant_id = l.tenant_id AND c.id = l.check_id
-    LEFT JOIN guests g ON l.check_id IS NULL AND g.tenant_id = l.tenant_id AND g.id = l.guest_id
+    LEFT JOIN guests g ON l.restaurant_id IS NULL AND l.check_id IS NULL AND g.tenant_id = l.tenant_id
+                       AND g.id = l.guest_id
    WHERE l.tenant_id = $1 AND l.created_at >= b.lo AND l.created_at < b.hi AND l.kind <> 'reversal'
    GROUP BY 1, 2
 )

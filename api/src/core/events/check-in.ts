@@ -101,7 +101,7 @@ export async function checkInGuest(
         const granted = await grantBonusIn(
           client,
           deps,
-          { tenantId, guestId, points, reason: "event", idempotencyKey: bonusKey },
+          { tenantId, guestId, points, reason: "event", idempotencyKey: bonusKey, restaurantId: event.restaurant_id },
           at,
         );
         return { bonus: granted.result, withheld: 0 };

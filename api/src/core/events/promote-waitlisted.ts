@@ -72,6 +72,7 @@ export async function promoteWaitlisted(
           idempotencyKey: `event-pay:${next.id}:promoted:${uuidv7()}`,
           eventId: event.id,
           eventTitle: event.title,
+          restaurantId: event.restaurant_id,
           points: event.price_points,
           at,
         });

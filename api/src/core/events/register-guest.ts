@@ -87,6 +87,7 @@ export async function registerForEvent(
         idempotencyKey: `event-pay:${registrationId}:${call.idempotencyKey}`,
         eventId,
         eventTitle: event.title,
+        restaurantId: event.restaurant_id,
         points: event.price_points,
         at,
       });

@@ -26,6 +26,8 @@ export interface EventPaymentRequest {
   idempotencyKey: string;
   eventId: string;
   eventTitle: string;
+  /** the event's restaurant (null: the whole business), named on the ledger entry */
+  restaurantId: string | null;
   points: number;
   at: Date;
 }
@@ -89,7 +91,15 @@ export async function payForEventIn(
     newLots: [],
     lotChanges: takes.map((take) => ({ lotId: take.lotId, delta: -take.points })),
     movements: takes.map((take) => ({ lotId: take.lotId, points: -take.points })),
-    entries: [{ kind: "redeem", points: -points, checkId: null, reason: `event: ${request.eventTitle}` }],
+    entries: [
+      {
+        kind: "redeem",
+        points: -points,
+        checkId: null,
+        reason: `event: ${request.eventTitle}`,
+        restaurantId: request.restaurantId,
+      },
+    ],
     balanceBefore: state.balance,
     level,
     lastVisitAt: null,
@@ -127,6 +137,13 @@ export async function returnEventPaymentIn(
     [request.paymentOperationId, guestId],
   );
   if (rows.length === 0) throw new Error(`event payment ${request.paymentOperationId} moved no points of ${guestId}`);
+  // The return belongs where the payment was made, even if the event has moved since.
+  const { rows: paidAt } = await client.query<{ restaurant_id: string | null }>(
+    `SELECT restaurant_id FROM ledger_entries
+      WHERE tenant_id = app_current_tenant() AND operation_id = $1 AND kind = 'redeem' LIMIT 1`,
+    [request.paymentOperationId],
+  );
+  const restaurantId = paidAt[0]?.restaurant_id ?? null;
   const spent = new Map(rows.map((row) => [row.lot_id, row.points]));
   const lots: OpenLot[] = (await lotsById(client, [...spent.keys()])).sort(byExpiryThenAge);
   const movements: { lotId: string; points: number }[] = [];
@@ -175,8 +192,14 @@ export async function returnEventPaymentIn(
     lotChanges: [...deltas].map(([lotId, delta]) => ({ lotId, delta })),
     movements,
     entries: [
-      { kind: "reversal", points: returned, checkId: null, reason: request.reason },
-      { kind: "expire", points: -expiredAgain, checkId: null, reason: "returned points had already expired" },
+      { kind: "reversal", points: returned, checkId: null, reason: request.reason, restaurantId },
+      {
+        kind: "expire",
+        points: -expiredAgain,
+        checkId: null,
+        reason: "returned points had already expired",
+        restaurantId,
+      },
     ],
     balanceBefore: state.balance,
     level,

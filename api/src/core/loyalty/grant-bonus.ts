@@ -25,6 +25,8 @@ export interface BonusRequest {
   points: number;
   reason: BonusReason;
   idempotencyKey: string;
+  /** the restaurant the bonus is for, when it is not the guest's own (an event's) */
+  restaurantId?: string | null;
 }
 
 const bonusHash = (request: BonusRequest) =>
@@ -115,7 +117,15 @@ async function writeBonus(
     newLots: [{ id: lotId, checkId: null, points: request.points, expiresAt }],
     lotChanges: [],
     movements: [{ lotId, points: request.points }],
-    entries: [{ kind: "bonus", points: request.points, checkId: null, reason: `${request.reason} bonus` }],
+    entries: [
+      {
+        kind: "bonus",
+        points: request.points,
+        checkId: null,
+        reason: `${request.reason} bonus`,
+        restaurantId: request.restaurantId ?? null,
+      },
+    ],
     balanceBefore: state.balance,
     level,
     lastVisitAt: null,

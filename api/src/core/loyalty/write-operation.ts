@@ -61,6 +61,11 @@ export interface EntryWrite {
   points: number;
   checkId: string | null;
   reason: string | null;
+  /**
+   * Where points moved without a check of that restaurant: a place at an event and the bonus for
+   * attending it. Entries with a check take their restaurant from the check.
+   */
+  restaurantId?: string | null;
 }
 
 export interface EventWrite {
@@ -130,9 +135,11 @@ moves AS (
 ),
 entries AS (
   INSERT INTO ledger_entries (tenant_id, created_at, guest_id, operation_id, check_id, kind, points, balance_after,
-                              source, actor_staff_id, reason)
-  SELECT $1, $11, $7, $2, e.check_id, e.kind::ledger_entry_kind, e.points, e.balance_after, $6::points_source, $9, e.reason
-    FROM jsonb_to_recordset($16::jsonb) AS e(check_id uuid, kind text, points int, balance_after int, reason text)
+                              source, actor_staff_id, reason, restaurant_id)
+  SELECT $1, $11, $7, $2, e.check_id, e.kind::ledger_entry_kind, e.points, e.balance_after, $6::points_source, $9, e.reason,
+         e.restaurant_id
+    FROM jsonb_to_recordset($16::jsonb) AS e(check_id uuid, kind text, points int, balance_after int, reason text,
+         restaurant_id uuid)
 ),
 events AS (
   INSERT INTO outbox_events (tenant_id, type, payload, dedupe_key, created_at)
@@ -160,6 +167,7 @@ export async function writeOperation(client: pg.PoolClient, write: OperationWrit
         points: entry.points,
         balance_after: balance,
         reason: entry.reason,
+        restaurant_id: entry.restaurantId ?? null,
       };
     });
   const check = write.check
@@ -274,11 +282,11 @@ moves AS (
 ),
 entries AS (
   INSERT INTO ledger_entries (tenant_id, created_at, guest_id, operation_id, check_id, kind, points, balance_after,
-                              source, actor_staff_id, reason)
+                              source, actor_staff_id, reason, restaurant_id)
   SELECT $1, e.at, e.guest_id, e.operation_id, e.check_id, e.kind::ledger_entry_kind, e.points, e.balance_after,
-         e.source::points_source, e.actor_staff_id, e.reason
+         e.source::points_source, e.actor_staff_id, e.reason, e.restaurant_id
     FROM jsonb_to_recordset($7::jsonb) AS e(at timestamptz, guest_id uuid, operation_id uuid, check_id uuid, kind text,
-         points int, balance_after int, source text, actor_staff_id uuid, reason text)
+         points int, balance_after int, source text, actor_staff_id uuid, reason text, restaurant_id uuid)
 ),
 events AS (
   INSERT INTO outbox_events (tenant_id, type, payload, dedupe_key, created_at)
@@ -394,6 +402,7 @@ export async function writeOperations(client: pg.PoolClient, writes: readonly Op
         source: operation.source,
         actor_staff_id: operation.actorStaffId,
         reason: entry.reason,
+        restaurant_id: entry.restaurantId ?? null,
       });
     }
     for (const event of write.events) {

@@ -516,7 +516,7 @@ const en = {
     chartEmpty: "Nothing in this period",
     badRange: "The first day must not be after the last.",
     restaurantScope:
-      "For this restaurant: new and total guests are those who signed up through it; active guests had a check here; points are those on its checks, plus bonuses and adjustments of the guests who signed up here.",
+      "For this restaurant: new and total guests are those who signed up through it; active guests had a check here; points are those on its checks and its events, plus other bonuses and adjustments of the guests who signed up here.",
     wholeBusinessOnly: "Whole business only",
     wholeBusinessHint:
       "Expired points, points outstanding and levels belong to the whole business: points are spent at any restaurant and expire at none, so they are shown for all restaurants together only.",
@@ -1376,7 +1376,7 @@ const ru: Messages = {
     chartEmpty: "За период ничего нет",
     badRange: "Первый день не может быть позже последнего.",
     restaurantScope:
-      "По этому ресторану: новые и все гости — те, кто зарегистрировался через него; активные — гости с чеком здесь; баллы — по его чекам, а также бонусы и ручные начисления гостей, зарегистрированных здесь.",
+      "По этому ресторану: новые и все гости — те, кто зарегистрировался через него; активные — гости с чеком здесь; баллы — по его чекам и событиям, а также прочие бонусы и ручные начисления гостей, зарегистрированных здесь.",
     wholeBusinessOnly: "Только по всему бизнесу",
     wholeBusinessHint:
       "Сгоревшие баллы, баллы на счетах и уровни относятся ко всему бизнесу: баллы тратят в любом ресторане, а сгорают они не в ресторане, поэтому они показаны только для всех ресторанов вместе.",
