@@ -7,10 +7,11 @@
 // which the API leaves out, instead of showing zeros as if they were the restaurant's.
 import { useState } from "react";
 import { type AdminClient, call } from "../api/client.ts";
-import { useServices } from "../app/context.tsx";
+import { useProfile, useServices } from "../app/context.tsx";
 import { useLoad } from "../app/use-load.ts";
 import { BarChart, LineChart } from "../components/charts.tsx";
 import { EmptyState, ErrorState } from "../components/states.tsx";
+import { isoToZonedInput } from "../events/zoned-time.ts";
 import { formatDay, formatMoneyMinor, formatNumber, useLocale, useT } from "../i18n/locale.ts";
 import type { Locale, Messages } from "../i18n/messages.ts";
 
@@ -23,17 +24,28 @@ type Totals = Report["totals"];
 export const presets = ["d7", "d30", "month", "d90", "d365", "custom"] as const;
 export type Preset = (typeof presets)[number];
 
-const isoDay = (date: Date) =>
-  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
-/** A preset's first and last day, today included, by the browser's calendar. */
-export function presetRange(preset: Exclude<Preset, "custom">, today: Date = new Date()): { from: string; to: string } {
-  const back = (days: number) => new Date(today.getFullYear(), today.getMonth(), today.getDate() - days);
+/**
+ * A preset's first and last day, today included, in the business's calendar: the API counts the
+ * business's local days, and a browser elsewhere (or just before its midnight) would otherwise
+ * ask for a period that ends yesterday.
+ */
+export function presetRange(
+  preset: Exclude<Preset, "custom">,
+  timeZone: string,
+  now: Date = new Date(),
+): { from: string; to: string } {
+  const [year, month, day] = isoToZonedInput(now.toISOString(), timeZone).slice(0, 10).split("-").map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  // Calendar arithmetic on a UTC date, which has no daylight-saving gaps.
+  const back = (days: number) => new Date(Date.UTC(year, month - 1, day - days));
   const from =
-    preset === "month"
-      ? new Date(today.getFullYear(), today.getMonth(), 1)
-      : back({ d7: 6, d30: 29, d90: 89, d365: 364 }[preset]);
-  return { from: isoDay(from), to: isoDay(today) };
+    preset === "month" ? new Date(Date.UTC(year, month - 1, 1)) : back({ d7: 6, d30: 29, d90: 89, d365: 364 }[preset]);
+  return { from: isoDay(from), to: isoDay(back(0)) };
 }
 
 type TileKey = Exclude<keyof Totals, never>;
@@ -103,10 +115,11 @@ function isEmpty(totals: Totals): boolean {
 export default function DashboardPage() {
   const t = useT();
   const { api } = useServices();
+  const zone = useProfile().tenant.timeZone;
   const [preset, setPreset] = useState<Preset>("d30");
-  const [custom, setCustom] = useState(presetRange("d30"));
+  const [custom, setCustom] = useState(() => presetRange("d30", zone));
   const [restaurantId, setRestaurantId] = useState("");
-  const range = preset === "custom" ? custom : presetRange(preset);
+  const range = preset === "custom" ? custom : presetRange(preset, zone);
   const badRange = !range.from || !range.to || range.from > range.to;
   const restaurants = useLoad(() => loadRestaurants(api), [api]);
   const report = useLoad(
