@@ -2,7 +2,8 @@
 // reminder of an event tomorrow in the tenant's zone, the hour reminder, an event past its end)
 // once per five-minute slot, and the tenant job it queues sends the reminders through the outbox
 // and finishes past events. The engine's own rules (which reminder when, once each) are tested in
-// api/test/http/events.test.ts.
+// api/test/http/events.test.ts; the day reminder's daytime, step by step through the days, in
+// event-reminder-hours.test.ts.
 import { randomUUID } from "node:crypto";
 import { registerForEvent } from "@maxl/api";
 import type { Job } from "bullmq";

@@ -50,11 +50,8 @@ export { type GuestEventView, guestEvents, guestEventView } from "./events/guest
 export { listEvents } from "./events/list-events.ts";
 export { publishEvent } from "./events/publish-event.ts";
 export { type RegistrationOutcome, registerForEvent } from "./events/register-guest.ts";
-export {
-  type ScheduleRun as EventScheduleRun,
-  sendEventReminders,
-  startsTomorrowSql,
-} from "./events/send-reminders.ts";
+export { type ReminderKind, reminderDueSql } from "./events/reminders-due.ts";
+export { type ScheduleRun as EventScheduleRun, sendEventReminders } from "./events/send-reminders.ts";
 export { updateEvent } from "./events/update-event.ts";
 export { type GuestImportView, guestImportView } from "./guest-imports/import-views.ts";
 export {

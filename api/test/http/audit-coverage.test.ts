@@ -406,6 +406,11 @@ const cases: Record<string, Case> = {
     call: async () => ({ json: { reason: "closing for the winter" } }),
   },
   "POST /api/v1/billing/resume": { role: "owner", action: "billing.resume" },
+  "PUT /api/v1/billing/email": {
+    role: "owner",
+    action: "billing.email_changed",
+    call: async () => ({ json: { email: `accounts+${randomUUID().slice(0, 8)}@example.com` } }),
+  },
   "POST /api/v1/bot/webhook": { role: "admin", action: "bot.webhook_reset" },
   // Last: they replace and then remove the bot the cases above send through.
   "PUT /api/v1/bot": {

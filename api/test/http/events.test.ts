@@ -777,7 +777,7 @@ describe("reminders", () => {
     expect(placed[0]).toMatchObject({ timeChanged: false, placeChanged: true, title: "Wine evening, revised" });
   });
 
-  it("sends the day reminder only for an event that is tomorrow in the tenant's time zone (Moscow)", async () => {
+  it("sends the day reminder only in the daytime of the day before, in the tenant's time zone (Moscow)", async () => {
     const engine = createEngineDeps({ db: test.db, redis: test.redis, clock: () => clock.now });
     const start = clock.now;
     const kinds = async (id: string) =>
@@ -809,11 +809,18 @@ describe("reminders", () => {
       const evening = await withGuest("2026-12-02T17:00:00Z", "2026-12-02T20:00:00Z");
       await sendEventReminders(engine, world.tenantId);
       expect(await kinds(evening)).toEqual([]);
-      // 23:30 in Moscow: tomorrow's 10:00 brunch is reminded across midnight.
+      // 23:30 in Moscow: tomorrow's 10:00 brunch is not reminded at night, nor after midnight, when
+      // "Tomorrow" would be wrong. Published too late for a daytime reminder, it gets the hour one.
       clock.now = new Date("2026-12-02T20:30:00Z");
       const brunch = await withGuest("2026-12-03T07:00:00Z", "2026-12-03T10:00:00Z");
       await sendEventReminders(engine, world.tenantId);
-      expect(await kinds(brunch)).toEqual(["day"]);
+      expect(await kinds(brunch)).toEqual([]);
+      clock.now = new Date("2026-12-02T21:30:00Z");
+      await sendEventReminders(engine, world.tenantId);
+      expect(await kinds(brunch)).toEqual([]);
+      clock.now = new Date("2026-12-03T06:05:00Z");
+      await sendEventReminders(engine, world.tenantId);
+      expect(await kinds(brunch)).toEqual(["hour"]);
     } finally {
       clock.now = start;
     }

@@ -23,6 +23,8 @@ const routes: Record<string, Permission> = {
   "POST /api/v1/billing/payments/{paymentId}/refund": "billing.manage",
   "POST /api/v1/billing/cancel": "billing.manage",
   "POST /api/v1/billing/resume": "billing.manage",
+  "GET /api/v1/billing/email": "billing.manage",
+  "PUT /api/v1/billing/email": "billing.manage",
   "GET /api/v1/bot": "bot.manage",
   "PUT /api/v1/bot": "bot.manage",
   "DELETE /api/v1/bot": "bot.manage",

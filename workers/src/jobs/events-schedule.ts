@@ -1,10 +1,11 @@
 // Restaurant events' schedule (api/src/core/events/send-reminders.ts): every five minutes, one job
 // per tenant that has a reminder due and not yet sent (the hour one within the hour; the day one
-// within a day, for an event that is tomorrow in the tenant's time zone), or a published event
-// whose end has passed. The tenant job sends the day and hour reminders and finishes past
-// events; its marks make a repeated or racing run send nothing twice. The job id names the slot,
-// so a retried sweep queues a tenant once.
-import { type EventScheduleRun, sendEventReminders, startsTomorrowSql } from "@maxl/api";
+// in the daytime of the day before the event, in the tenant's time zone: see reminders-due.ts,
+// whose SQL this sweep and the tenant job share), or a published event whose end has passed. The
+// tenant job sends the day and hour reminders and finishes past events; its marks make a repeated
+// or racing run send nothing twice. The job id names the slot, so a retried sweep queues a tenant
+// once.
+import { type EventScheduleRun, reminderDueSql, sendEventReminders } from "@maxl/api";
 import { z } from "zod";
 import { queueNames } from "../queues.ts";
 import { defineJob } from "./definition.ts";
@@ -33,10 +34,8 @@ export const eventScheduleSweep = defineJob({
          JOIN tenants t ON t.id = e.tenant_id
         WHERE e.status = 'published'
           AND (e.ends_at <= $1
-               OR (e.starts_at > $1
-                   AND ((e.hour_reminder_sent_at IS NULL AND e.starts_at <= $1::timestamptz + interval '1 hour')
-                        OR (e.day_reminder_sent_at IS NULL AND e.starts_at <= $1::timestamptz + interval '24 hours'
-                            AND ${startsTomorrowSql("t.time_zone")}))))`,
+               OR ${reminderDueSql("hour", "t.time_zone")}
+               OR ${reminderDueSql("day", "t.time_zone")})`,
       [at],
     );
     await enqueueMany(

@@ -71,8 +71,9 @@ export const permissionMatrix = {
    */
   "broadcasts.manage": managers,
   /**
-   * buy or change the plan, cancel or resume, refund a payment. The owner's alone: it spends the
-   * business's money. Refunds sit here too (there is no platform-operator console yet); in practice
+   * buy or change the plan, cancel or resume, refund a payment, see and change the billing e-mail
+   * the receipts go to. The owner's alone: it spends the business's money (and the e-mail is
+   * where its fiscal receipts land). Refunds sit here too (there is no platform-operator console yet); in practice
    * platform support agrees a refund with the owner, and every one is audited.
    */
   "billing.manage": ["owner"],

@@ -9,6 +9,7 @@ export {
   TRIAL_NOTICE_DAYS,
 } from "./advance-subscription.ts";
 export { type BillingDeps, createBillingDeps, requireYooKassa } from "./billing-deps.ts";
+export { BILLING_EMAIL_MAX, type BillingEmailView, billingEmail, changeBillingEmail } from "./billing-email.ts";
 export { cancelAtPeriodEnd, resumeSubscription } from "./cancel-subscription.ts";
 export { currentSubscription, type SubscriptionView } from "./current-subscription.ts";
 export {

@@ -49,19 +49,21 @@ export function receiptFor(
 }
 
 /**
- * Where a receipt goes when no particular person is paying (a renewal, a refund): the first
- * active owner, else the e-mail the last checkout's receipt went to (subscriptions.billing_email),
- * else nobody (null): the caller fails clearly instead of sending a payment without a receipt.
+ * Where a renewal's or a refund's receipt goes: the business's billing e-mail (the owner sets it
+ * on the billing page; the first checkout fills it with the paying owner's), else the first
+ * active owner, else nobody (null): the caller fails clearly instead of sending a payment without
+ * a receipt. Read when each request is built, so a change reaches the next renewal attempt; a
+ * request already sent keeps its body (YooKassa refuses the same key with another body).
  */
 export async function receiptEmail(tx: TenantTx, tenantId: string): Promise<string | null> {
+  const sub = await tx.subscription.findUnique({ where: { tenantId }, select: { billingEmail: true } });
+  if (sub?.billingEmail) return sub.billingEmail;
   const owner = await tx.staffUser.findFirst({
     where: { tenantId, role: "owner", isActive: true },
     orderBy: { createdAt: "asc" },
     select: { email: true },
   });
-  if (owner) return owner.email;
-  const sub = await tx.subscription.findUnique({ where: { tenantId }, select: { billingEmail: true } });
-  return sub?.billingEmail ?? null;
+  return owner?.email ?? null;
 }
 
 export function noReceiptContact(): ServiceError {

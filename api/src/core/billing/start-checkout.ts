@@ -18,7 +18,7 @@ import { recordAction } from "../audit/record-action.ts";
 import type { Actor } from "../context.ts";
 import { type BillingDeps, requireYooKassa } from "./billing-deps.ts";
 import { checkoutLabel, keyFromLabel } from "./idempotence-keys.ts";
-import { noReceiptContact, receiptFor, subscriptionDescription } from "./receipts.ts";
+import { noReceiptContact, receiptEmail, receiptFor, subscriptionDescription } from "./receipts.ts";
 import { settlePaymentIn } from "./settle-payment.ts";
 import { addMonths, lockSubscription } from "./subscription-state.ts";
 import { type CreatePaymentRequest, YooKassaError, yookassaAmount } from "./yookassa-client.ts";
@@ -97,7 +97,7 @@ export async function startCheckout(
         if (existing.requestBody) {
           return { kind: "send", paymentId, body: existing.requestBody as unknown as CreatePaymentRequest };
         }
-        const email = await ownerEmail(tx, tenantId, existing.createdByStaffId ?? actor.staffId);
+        const email = await checkoutEmail(tx, tenantId, existing.createdByStaffId ?? actor.staffId);
         return { kind: "send", paymentId, body: checkoutRequest(deps, existing, existing.plan, tenantId, email) };
       }
 
@@ -142,7 +142,7 @@ export async function startCheckout(
         };
       }
 
-      const email = await ownerEmail(tx, tenantId, actor.staffId ?? null);
+      const email = await checkoutEmail(tx, tenantId, actor.staffId ?? null);
       const periodStart = payingRenewal ? sub.currentPeriodEnd : now;
       const row = {
         id: paymentId,
@@ -164,8 +164,9 @@ export async function startCheckout(
           createdByStaffId: actor.staffId ?? null,
         },
       });
-      // where renewal receipts go should the business ever have no active owner
-      await tx.subscription.update({ where: { tenantId }, data: { billingEmail: email } });
+      // The first checkout names the billing e-mail; after that only the owner changes it (on the
+      // billing page, audited), so another owner paying does not silently redirect the receipts.
+      if (!sub.billingEmail) await tx.subscription.update({ where: { tenantId }, data: { billingEmail: email } });
       await recordAction(tx, tenantId, actor, "billing.checkout", "billing_payment", paymentId, {
         planId: plan.id,
         amountMinor: plan.priceMinor.toString(),
@@ -229,17 +230,19 @@ function resultOf(row: {
   };
 }
 
-/** The receipt goes to the owner who pays (54-FZ needs a customer e-mail or phone). */
-async function ownerEmail(tx: TenantTx, tenantId: string, staffId: string | null | undefined): Promise<string> {
+/**
+ * Where a checkout's receipt goes (54-FZ needs a customer e-mail or phone): the billing e-mail
+ * once there is one, so every receipt goes where the billing page says; before that, the owner
+ * who pays.
+ */
+async function checkoutEmail(tx: TenantTx, tenantId: string, staffId: string | null | undefined): Promise<string> {
+  const sub = await tx.subscription.findUnique({ where: { tenantId }, select: { billingEmail: true } });
+  if (sub?.billingEmail) return sub.billingEmail;
   const staff = staffId
     ? await tx.staffUser.findUnique({ where: { tenantId_id: { tenantId, id: staffId } }, select: { email: true } })
     : null;
   if (staff) return staff.email;
-  const owner = await tx.staffUser.findFirst({
-    where: { tenantId, role: "owner", isActive: true },
-    orderBy: { createdAt: "asc" },
-    select: { email: true },
-  });
-  if (!owner) throw noReceiptContact();
-  return owner.email;
+  const email = await receiptEmail(tx, tenantId);
+  if (!email) throw noReceiptContact();
+  return email;
 }

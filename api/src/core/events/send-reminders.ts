@@ -1,17 +1,21 @@
 // Reminders: a day and an hour before a published event starts, every registered guest gets an
-// event.reminder through the outbox. The mark is set in the transaction that writes the
+// event.reminder through the outbox. When each is due is in reminders-due.ts (shared with the
+// workers' sweep): the hour one from an hour before, the day one during the daytime of the day
+// before, in the tenant's time zone. The mark is set in the transaction that writes the
 // reminders, on the event's locked row and only where it is still unset, so a job that runs twice
 // or two workers racing send each reminder once (the outbox's dedupe key, which names the start
-// time, is a second guard; moving the start clears the marks and reminds again).
-// An event published less than an hour ahead gets only the hour reminder.
+// time, is a second guard; moving the start clears the marks and reminds again). The hour
+// reminder marks the day one done too: an event published less than an hour ahead, or whose day
+// reminder could not go in the daytime, gets only the hour reminder.
 //
-// The day reminder says "Tomorrow", so it goes only when the event's date in the tenant's time
-// zone is tomorrow there (and it is less than a day ahead): an event later today gets the hour
-// reminder alone. Saying "today" instead would mean a message right after publishing, when hardly
-// anyone has registered yet, to guests who have just chosen a same-day event.
+// The day reminder says "Tomorrow", so it goes only on the day before the event in the tenant's
+// time zone: an event later today gets the hour reminder alone. Saying "today" instead would mean
+// a message right after publishing, when hardly anyone has registered yet, to guests who have
+// just chosen a same-day event.
 import type pg from "pg";
 import type { EngineDeps } from "../context.ts";
 import { finishPastEvents } from "./finish-event.ts";
+import { type ReminderKind, reminderDueSql, reminderMark } from "./reminders-due.ts";
 
 export interface ScheduleRun {
   dayReminders: number;
@@ -19,23 +23,13 @@ export interface ScheduleRun {
   finished: number;
 }
 
-/** SQL: the event `e` starts tomorrow in the zone `zone` (an SQL expression), `$1` being now. */
-export const startsTomorrowSql = (zone: string) =>
-  `(e.starts_at AT TIME ZONE ${zone})::date = ($1::timestamptz AT TIME ZONE ${zone})::date + 1`;
+const tenantZone = "(SELECT t.time_zone FROM tenants t WHERE t.id = app_current_tenant())";
 
-async function remind(client: pg.PoolClient, kind: "day" | "hour", at: Date): Promise<number> {
-  const [mark, due] =
-    kind === "hour"
-      ? ["hour_reminder_sent_at", "e.starts_at <= $1::timestamptz + interval '1 hour'"]
-      : [
-          "day_reminder_sent_at",
-          `e.starts_at <= $1::timestamptz + interval '24 hours'
-           AND ${startsTomorrowSql("(SELECT t.time_zone FROM tenants t WHERE t.id = app_current_tenant())")}`,
-        ];
+async function remind(client: pg.PoolClient, kind: ReminderKind, at: Date): Promise<number> {
+  const mark = reminderMark[kind];
   const { rows: events } = await client.query<{ id: string }>(
     `SELECT e.id FROM events e
-      WHERE e.tenant_id = app_current_tenant() AND e.status = 'published' AND e.${mark} IS NULL
-        AND e.starts_at > $1 AND ${due}
+      WHERE e.tenant_id = app_current_tenant() AND e.status = 'published' AND ${reminderDueSql(kind, tenantZone)}
       ORDER BY e.id
         FOR UPDATE`,
     [at],

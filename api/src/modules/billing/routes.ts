@@ -5,7 +5,9 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   type BillingDeps,
   type BillingSettings,
+  billingEmail,
   cancelAtPeriodEnd,
+  changeBillingEmail,
   createBillingDeps,
   createSourceAllowList,
   currentSubscription,
@@ -106,6 +108,14 @@ const checkoutResultSchema = z
     effectiveAt: z.string().nullable(),
   })
   .openapi("BillingCheckout");
+
+const billingEmailSchema = z
+  .object({
+    email: z.string().nullable().openapi({
+      description: "Where YooKassa sends the receipts; null until the first checkout or the owner sets one",
+    }),
+  })
+  .openapi("BillingEmail");
 
 const paymentParams = z.object({ paymentId: z.uuid().openapi({ param: { name: "paymentId", in: "path" } }) });
 const unavailable = { 503: problemResponse("Billing is not configured, or YooKassa did not answer") };
@@ -283,6 +293,51 @@ const refundRoute = createRoute({
   },
 });
 
+const emailRoute = createRoute({
+  method: "get",
+  path: "/api/v1/billing/email",
+  tags: ["billing"],
+  summary: "The billing e-mail the receipts of payments and refunds go to",
+  security: staffSecurity,
+  middleware: [requireStaff("billing.manage")] as const,
+  responses: {
+    200: { description: "The e-mail, or null", content: { "application/json": { schema: billingEmailSchema } } },
+    ...errorResponses,
+    ...unavailable,
+  },
+});
+
+const changeEmailRoute = createRoute({
+  method: "put",
+  path: "/api/v1/billing/email",
+  tags: ["billing"],
+  summary: "Change where the receipts go (audited); the next renewal's receipt goes there",
+  description:
+    "A request YooKassa has already been sent keeps its receipt (a retry sends the same body); every payment and refund created after the change carries the new address. A checkout fills it in when none is set.",
+  security: staffSecurity,
+  middleware: [requireStaff("billing.manage")] as const,
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          // Any string: the verb checks the address (the body limit bounds its length), so every
+          // bad one gets the same 422 with messageKey billing-email-invalid on the field.
+          schema: z.object({ email: z.string().openapi({ example: "accounts@example.com" }) }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: "The e-mail now", content: { "application/json": { schema: billingEmailSchema } } },
+    ...errorResponses,
+    422: problemResponse(
+      "Not an e-mail address (messageKey billing-email-invalid, on the field `email`); nothing saved",
+    ),
+    ...unavailable,
+  },
+});
+
 export interface BillingRouteOptions {
   billing: BillingSettings;
   trustProxy: TrustedProxies;
@@ -410,6 +465,14 @@ export function billingRoutes(engine: EngineDeps, options: BillingRouteOptions) 
     .openapi(resumeRoute, async (c) => {
       const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);
       return c.json(await resumeSubscription(deps, { tenantId, actor }), 200);
+    })
+    .openapi(emailRoute, async (c) => {
+      const { tenantId } = staffOf(c, "admin", trustProxy);
+      return c.json(await billingEmail(deps, tenantId), 200);
+    })
+    .openapi(changeEmailRoute, async (c) => {
+      const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);
+      return c.json(await changeBillingEmail(deps, { tenantId, actor, email: c.req.valid("json").email }), 200);
     })
     .openapi(refundRoute, async (c) => {
       const { tenantId, ...actor } = staffOf(c, "admin", trustProxy);

@@ -46,6 +46,7 @@ const en = {
     "This plan is paid until the end of the period. Resume the subscription instead of buying it again.",
   "billing-key-reused": "This purchase was already started for another plan. Reload the page and choose again.",
   "billing-no-receipt-contact": "The business has no active owner to send the receipt to. Make someone an owner first.",
+  "billing-email-invalid": "Enter an e-mail address for the receipts, like name@example.com.",
   "billing-yookassa-unreachable": "YooKassa did not answer. Try again in a minute.",
   "billing-yookassa-refused-payment": "YooKassa refused the payment. Please contact support.",
   "billing-yookassa-refused-refund": "YooKassa refused the refund. Please contact support.",
@@ -230,6 +231,7 @@ const ru: Record<ErrorKey, KeyedText> = {
   "billing-key-reused": "Эта покупка уже начата для другого тарифа. Обновите страницу и выберите снова.",
   "billing-no-receipt-contact":
     "У бизнеса нет активного владельца, которому отправить чек. Сначала назначьте владельца.",
+  "billing-email-invalid": "Укажите адрес электронной почты для чеков, например name@example.com.",
   "billing-yookassa-unreachable": "ЮKassa не ответила. Попробуйте через минуту.",
   "billing-yookassa-refused-payment": "ЮKassa отказала в платеже. Обратитесь в поддержку.",
   "billing-yookassa-refused-refund": "ЮKassa отказала в возврате. Обратитесь в поддержку.",

@@ -6,7 +6,8 @@
 // attempt and a "pay now" button (a checkout of the current plan, on a card entered on YooKassa's
 // page, which becomes the saved one). The history pages back with "load more" and shows each
 // payment's refunds, why a payment did not go through, and YooKassa's page for one still open.
-// Administrators see everything but change nothing.
+// The owner also sees and changes where the receipts go (ReceiptEmailPanel). Administrators see
+// the rest but change nothing.
 import { useRef, useState } from "react";
 import { type AdminClient, type ApiError, call } from "../api/client.ts";
 import { newIdempotencyKey } from "../api/download.ts";
@@ -14,6 +15,7 @@ import { useProfile, useServices } from "../app/context.tsx";
 import { navigate } from "../app/routes.ts";
 import { useLoad } from "../app/use-load.ts";
 import { ConfirmDialog } from "../components/Modal.tsx";
+import { ReceiptEmailPanel } from "../components/ReceiptEmailPanel.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/states.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { toast } from "../components/toast.tsx";
@@ -150,6 +152,7 @@ export default function BillingPage() {
           <Usage sub={subscription.data} />
         </>
       )}
+      {mayManage && <ReceiptEmailPanel />}
 
       <section className="panel" aria-labelledby="plans-title">
         <h2 id="plans-title">{t.billing.plans}</h2>
