@@ -73,8 +73,8 @@ export const permissionMatrix = {
   /**
    * buy or change the plan, cancel or resume, refund a payment, see and change the billing e-mail
    * the receipts go to. The owner's alone: it spends the business's money (and the e-mail is
-   * where its fiscal receipts land). Refunds sit here too (there is no platform-operator console yet); in practice
-   * platform support agrees a refund with the owner, and every one is audited.
+   * where its fiscal receipts land). Refunds sit here too (there is no platform-operator console
+   * yet); in practice platform support agrees a refund with the owner, and every one is audited.
    */
   "billing.manage": ["owner"],
 } as const satisfies Record<string, readonly StaffRole[]>;
