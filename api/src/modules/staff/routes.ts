@@ -134,7 +134,7 @@ const passwordLinkRoute = createRoute({
   tags: ["staff"],
   summary: "A new link to set a password: a fresh invitation, or a password reset",
   description:
-    "An invitation while the member has never set a password (valid 7 days), else a reset (valid 24 hours). Older unused links stop working. The current password keeps working until the link is used.",
+    "An invitation while the member has never set a password (valid 7 days), else a reset (valid 24 hours). Older unused links stop working. A reset also ends every session and access token of the member at once (the till's from Telegram too), as for an account that may be in the wrong hands; the current password keeps working until the link is used.",
   security: staffSecurity,
   middleware: [requireStaff("staff.manage")] as const,
   request: { params: staffParams },

@@ -106,7 +106,8 @@ const en = {
     roleConfirm: (name: string, role: string) => `Make ${name} ${role}?`,
     passwordLink: "Password link",
     passwordLinkConfirm: (name: string) =>
-      `Make a new password link for ${name}? Older unused links stop working; the current password keeps working until the link is used.`,
+      `Make a password reset link for ${name}? They are signed out everywhere at once, at the till in Telegram too. Older unused links stop working; their current password keeps working until the link is used.`,
+    inviteLinkConfirm: (name: string) => `Make a new invitation link for ${name}? Older unused links stop working.`,
     passwordLinkReady: (name: string) => `Send this link to ${name}. It works once.`,
     telegramLink: "Telegram link",
     telegramLinkReady: (name: string) =>
@@ -972,7 +973,9 @@ const ru: Messages = {
     roleConfirm: (name, role) => `Назначить ${name} роль «${role}»?`,
     passwordLink: "Ссылка для пароля",
     passwordLinkConfirm: (name) =>
-      `Создать новую ссылку для пароля для ${name}? Прежние неиспользованные ссылки перестанут работать; текущий пароль действует, пока ссылкой не воспользуются.`,
+      `Создать ссылку для сброса пароля для ${name}? Все его сеансы сразу закроются, и на кассе в Telegram тоже. Прежние неиспользованные ссылки перестанут работать; текущий пароль действует, пока ссылкой не воспользуются.`,
+    inviteLinkConfirm: (name) =>
+      `Создать новую ссылку-приглашение для ${name}? Прежние неиспользованные ссылки перестанут работать.`,
     passwordLinkReady: (name) => `Отправьте эту ссылку сотруднику ${name}. Она сработает один раз.`,
     telegramLink: "Ссылка для Telegram",
     telegramLinkReady: (name) =>

@@ -260,7 +260,9 @@ export default function StaffPage() {
             });
           }}
         >
-          {t.staff.passwordLinkConfirm(dialog.member.name)}
+          {dialog.member.hasPassword
+            ? t.staff.passwordLinkConfirm(dialog.member.name)
+            : t.staff.inviteLinkConfirm(dialog.member.name)}
         </ConfirmDialog>
       )}
       {dialog?.kind === "shown" && (
