@@ -1,5 +1,6 @@
 // Ending all of a member's sessions at once: an owner's password reset does it (the account may
-// be in the wrong hands). Afterwards every access token they held is refused (admin view and
+// be in the wrong hands), so does "end all sessions" on the staff page, and so does a member's
+// own "sign out everywhere". Afterwards every access token they held is refused (admin view and
 // till alike), every refresh cookie is refused with the reason, and the audit log says who did it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../support.ts";
@@ -40,6 +41,9 @@ const withCookie = (session: Session, csrf: string | null = session.csrf) => ({
 
 const refresh = (session: Session) =>
   test.app.request("/api/v1/auth/refresh", { method: "POST", headers: withCookie(session) });
+
+const signOutEverywhere = (session: Session, csrf: string | null = session.csrf) =>
+  test.app.request("/api/v1/auth/sessions/revoke-all", { method: "POST", headers: withCookie(session, csrf) });
 
 const me = (token: string) => test.app.request("/api/v1/auth/me", { headers: { Authorization: `Bearer ${token}` } });
 
@@ -116,5 +120,107 @@ describe("an owner's password reset", () => {
     expect(((await issued.json()) as { purpose: string }).purpose).toBe("invite");
     expect((await identify()).status).toBe(404);
     expect(await auditRows(world, "staff.invite_link_issued")).toHaveLength(1);
+  });
+});
+
+describe("ending a member's sessions from the staff page", () => {
+  it("refuses every token and session the member holds, says why, and records who did it", async () => {
+    const world = await buildWorld(test);
+    const first = await signIn(world, "cashier");
+    const second = await signIn(world, "cashier");
+    const identify = await tillOf(world, 4_500_003);
+    const admin = await signIn(world, "admin");
+
+    const ended = await asStaff(world, "admin", `/api/v1/staff/${world.staff.cashier.id}/sessions/revoke-all`);
+    expect(ended.status).toBe(204);
+
+    expect(await refusedWith(await me(first.accessToken))).toBe("session-access-changed");
+    expect(await refusedWith(await identify())).toBe("session-access-changed");
+    expect(await refusedWith(await refresh(first))).toBe("session-ended-by-admin");
+    expect(await refusedWith(await refresh(second))).toBe("session-ended-by-admin");
+    expect(await auditRows(world, "staff.sessions_ended")).toEqual([
+      { actor: world.staff.admin.id, entity: world.staff.cashier.id, changes: { sessionsEnded: 2 } },
+    ]);
+    // Nobody else's sessions are touched, the admin's own included.
+    expect((await me(admin.accessToken)).status).toBe(200);
+    expect((await refresh(admin)).status).toBe(200);
+    // The password is unchanged: the member signs in again.
+    expect((await me((await signIn(world, "cashier")).accessToken)).status).toBe(200);
+  });
+
+  it("keeps to the role limits of staff management, and to the business", async () => {
+    const world = await buildWorld(test);
+    const other = await buildWorld(test);
+    const owner = await signIn(world, "owner");
+    const endFor = (role: "admin" | "manager", staffId: string) =>
+      asStaff(world, role, `/api/v1/staff/${staffId}/sessions/revoke-all`);
+
+    const adminOnOwner = await endFor("admin", world.staff.owner.id);
+    expect(adminOnOwner.status).toBe(403);
+    expect(await adminOnOwner.json()).toMatchObject({ messageKey: "staff-role-forbidden" });
+    expect((await endFor("manager", world.staff.cashier.id)).status).toBe(403);
+    expect((await endFor("admin", other.staff.cashier.id)).status).toBe(404);
+    expect((await me(owner.accessToken)).status).toBe(200);
+    expect(await auditRows(world, "staff.sessions_ended")).toEqual([]);
+  });
+});
+
+describe("signing out everywhere", () => {
+  it("ends every session and token of the member, this one included, and clears this one's cookies", async () => {
+    const world = await buildWorld(test);
+    const here = await signIn(world, "cashier");
+    const elsewhere = await signIn(world, "cashier");
+    const identify = await tillOf(world, 4_500_004);
+    const colleague = await signIn(world, "manager");
+
+    const out = await signOutEverywhere(here);
+    expect(out.status).toBe(204);
+    expect(cookieOf(out, "maxl_refresh")).toMatch(/Max-Age=0/);
+    expect(cookieOf(out, "maxl_csrf")).toMatch(/Max-Age=0/);
+
+    expect(await refusedWith(await me(here.accessToken))).toBe("session-access-changed");
+    expect(await refusedWith(await me(elsewhere.accessToken))).toBe("session-access-changed");
+    expect(await refusedWith(await identify())).toBe("session-access-changed");
+    expect(await refusedWith(await refresh(here))).toBe("session-signed-out-everywhere");
+    expect(await refusedWith(await refresh(elsewhere))).toBe("session-signed-out-everywhere");
+    expect(await auditRows(world, "auth.signed_out_everywhere")).toEqual([
+      {
+        actor: world.staff.cashier.id,
+        entity: world.staff.cashier.id,
+        changes: { sessionId: expect.any(String), sessionsEnded: 2 },
+      },
+    ]);
+    expect((await me(colleague.accessToken)).status).toBe(200);
+  });
+
+  it("needs the CSRF header, so another site cannot do it with the cookie", async () => {
+    const world = await buildWorld(test);
+    const session = await signIn(world, "manager");
+    const forged = await signOutEverywhere(session, null);
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toMatchObject({ messageKey: "csrf" });
+    expect((await me(session.accessToken)).status).toBe(200);
+    expect(await auditRows(world, "auth.signed_out_everywhere")).toEqual([]);
+  });
+
+  it("needs a current session: no cookie, or one that was replaced or closed, ends nothing", async () => {
+    const world = await buildWorld(test);
+    const none = await test.app.request("/api/v1/auth/sessions/revoke-all", { method: "POST" });
+    expect(await refusedWith(none)).toBe("session-ended");
+
+    const session = await signIn(world, "manager");
+    const renewed = await refresh(session);
+    expect(renewed.status).toBe(200);
+    const replaced = await signOutEverywhere(session);
+    expect(await refusedWith(replaced)).toBe("session-ended");
+
+    const closed = await signIn(world, "manager");
+    const out = await test.app.request("/api/v1/auth/logout", { method: "POST", headers: withCookie(closed) });
+    expect(out.status).toBe(204);
+    expect(await refusedWith(await signOutEverywhere(closed))).toBe("session-ended");
+
+    const token = ((await renewed.json()) as { accessToken: string }).accessToken;
+    expect((await me(token)).status).toBe(200);
+    expect(await auditRows(world, "auth.signed_out_everywhere")).toEqual([]);
   });
 });

@@ -63,7 +63,8 @@ function toMember(
   };
 }
 
-function assertMayManage(actor: Actor, role: StaffRole): void {
+/** Refuses an actor whose role may not manage members of `role` (owners: anyone; admins: below them). */
+export function assertMayManage(actor: Actor, role: StaffRole): void {
   const actorRole = actor.role;
   if (!actorRole || !manageableBy[actorRole].includes(role)) {
     throw new ServiceError(
