@@ -30,7 +30,7 @@ const en = {
   "session-expired": "Your session has expired. Sign in again.",
   "sign-in-required": "Sign in to continue.",
   "session-access-changed":
-    "Your access has changed (role, restaurants or password). The page has been updated to match; if it was not, sign in again.",
+    "Your access has changed (role, restaurants or password), or your sessions were ended. The page has been updated to match; if it was not, sign in again.",
   "account-deactivated": "Your account has been deactivated. Ask an owner or administrator if this is a mistake.",
   "session-password-changed": "Your password was changed, so this session was closed. Sign in with the new password.",
   "session-reused":
@@ -218,7 +218,7 @@ const ru: Record<ErrorKey, KeyedText> = {
   "session-expired": "Сеанс истёк. Войдите снова.",
   "sign-in-required": "Войдите, чтобы продолжить.",
   "session-access-changed":
-    "Ваш доступ изменился (роль, рестораны или пароль). Страница обновлена под новый доступ; если нет — войдите снова.",
+    "Ваш доступ изменился (роль, рестораны или пароль) или ваши сеансы завершили. Страница обновлена под новый доступ; если нет — войдите снова.",
   "account-deactivated": "Ваша учётная запись отключена. Если это ошибка, обратитесь к владельцу или администратору.",
   "session-password-changed": "Ваш пароль сменили, поэтому этот сеанс закрыт. Войдите с новым паролем.",
   "session-reused":
