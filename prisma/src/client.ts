@@ -4,6 +4,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { type Prisma, PrismaClient } from "./generated/client.ts";
+import type { StaffRole } from "./generated/enums.ts";
 
 export type TenantTx = Prisma.TransactionClient;
 
@@ -46,9 +47,20 @@ export interface Db {
   staffTenantsByEmail(email: string): Promise<string[]>;
   /** The tenant of an active POS integration (webhook URLs name only the integration), or null. */
   posIntegrationTenant(integrationId: string): Promise<string | null>;
+  /**
+   * What a staff access token is checked against: that member's role, activation and access
+   * generation, or null when the tenant has no such member. One statement, no transaction.
+   */
+  staffAccess(tenantId: string, staffId: string): Promise<StaffAccessRow | null>;
   /** Resolves when PostgreSQL answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface StaffAccessRow {
+  role: StaffRole;
+  isActive: boolean;
+  accessGeneration: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -151,6 +163,16 @@ export function createDbOnPool(pool: pg.Pool): Db {
         integrationId,
       ]);
       return result.rows[0]?.id ?? null;
+    },
+
+    async staffAccess(tenantId, staffId) {
+      if (!UUID.test(tenantId) || !UUID.test(staffId)) return null;
+      const result = await pool.query<{ role: StaffRole; is_active: boolean; access_generation: number }>(
+        "SELECT role, is_active, access_generation FROM staff_access($1, $2)",
+        [tenantId, staffId],
+      );
+      const row = result.rows[0];
+      return row ? { role: row.role, isActive: row.is_active, accessGeneration: row.access_generation } : null;
     },
 
     async ping() {

@@ -73,6 +73,21 @@ describe("the catalog", () => {
     }
   });
 
+  it("pins the search_path of every SECURITY DEFINER function and lets PUBLIC execute none of them", async () => {
+    const { rows } = await appPool.query<{ name: string; config: string[] | null; public: boolean }>(
+      `SELECT p.proname AS name, p.proconfig AS config,
+              has_function_privilege('public', p.oid, 'EXECUTE') AS public
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'public' AND p.prosecdef
+        ORDER BY p.proname`,
+    );
+    expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining(["staff_access", "tenant_id_by_slug"]));
+    for (const row of rows) {
+      expect({ name: row.name, public: row.public }).toEqual({ name: row.name, public: false });
+      expect(row.config, row.name).toContain("search_path=public, pg_temp");
+    }
+  });
+
   it("gives the application login no privileges on ledger partitions, only on the partitioned table", async () => {
     const { rows } = await appPool.query<{ name: string; usable: boolean }>(
       `SELECT c.relname AS name,
@@ -174,6 +189,30 @@ describe("cross-tenant access by name", () => {
     const resolved = await appPool.query("SELECT tenant_id_by_slug($1) AS id", [slug[0]]);
     expect(resolved.rows[0]?.id).toBe(tenantA);
     const listed = await appPool.query("SELECT count(*) FROM tenants");
+    expect(Number(listed.rows[0]?.count)).toBe(0);
+  });
+
+  it("checks a staff member's access for the application role, and gives nothing for another tenant's staff", async () => {
+    const staffOf = (tenantId: string) =>
+      asTenant(tenantId, async (client) => {
+        const result = await client.query<{ id: string }>("SELECT id FROM staff_users");
+        return result.rows.map((row) => row.id);
+      });
+    const [[staffA], [staffB]] = await Promise.all([staffOf(tenantA), staffOf(tenantB)]);
+    const access = (tenantId: string, staffId: string | undefined) =>
+      appPool
+        .query("SELECT role, is_active, access_generation FROM staff_access($1, $2)", [tenantId, staffId])
+        .then((result) => result.rows);
+
+    // The application role executes it with no tenant set, and gets exactly the row it names.
+    expect(await access(tenantA, staffA)).toEqual([{ role: "owner", is_active: true, access_generation: 0 }]);
+    expect(await db.staffAccess(tenantA, staffA ?? "")).toEqual({ role: "owner", isActive: true, accessGeneration: 0 });
+    // A staff id of tenant B, asked for as tenant A's (or the other way round), is nobody.
+    expect(await access(tenantA, staffB)).toEqual([]);
+    expect(await access(tenantB, staffA)).toEqual([]);
+    expect(await db.staffAccess(tenantA, staffB ?? "")).toBeNull();
+    // And it opens nothing else: staff_users itself stays invisible without a tenant.
+    const listed = await appPool.query("SELECT count(*) FROM staff_users");
     expect(Number(listed.rows[0]?.count)).toBe(0);
   });
 

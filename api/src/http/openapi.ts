@@ -10,7 +10,7 @@ export const problemResponse = (description: string) => ({
 /** The usual error answers of a route that takes input and credentials. */
 export const errorResponses = {
   401: problemResponse(
-    "No valid credentials. For staff, `messageKey` says why: `sign-in-required`, `session-expired`, `session-access-changed` (the member's role, restaurants or password changed since the token was issued: renew it) or `account-deactivated`",
+    "No valid credentials. For staff, `messageKey` says why: `sign-in-required`, `session-expired`, `session-access-changed` (the member's role, restaurants or password changed, or their sessions were ended, since the token was issued: renew it) or `account-deactivated`",
   ),
   403: problemResponse("The caller's role may not do this"),
   422: problemResponse("Invalid input; `errors` names each field"),

@@ -1,7 +1,8 @@
 // The admin view's session cookies. The refresh token is httpOnly (scripts never see it),
 // SameSite=Strict and sent only to /api/v1/auth, so no other request carries it. The CSRF token
 // is its readable companion: derived from the session (HMAC with the server's secret), sent back
-// by the admin view in X-CSRF-Token on the calls the cookie authenticates (refresh, sign-out).
+// by the admin view in X-CSRF-Token on the calls the cookie authenticates (refresh, sign-out,
+// sign-out everywhere).
 // A page on another site can make the browser send the cookie, but cannot read the CSRF cookie
 // to copy it into the header.
 import { createHmac, timingSafeEqual } from "node:crypto";

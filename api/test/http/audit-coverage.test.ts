@@ -229,6 +229,11 @@ const cases: Record<string, Case> = {
     action: "staff.reset_link_issued",
     call: async () => ({ params: { staffId: world.staff.cashier.id } }),
   },
+  "POST /api/v1/staff/{staffId}/sessions/revoke-all": {
+    role: "admin",
+    action: "staff.sessions_ended",
+    call: async () => ({ params: { staffId: world.staff.cashier.id } }),
+  },
   "POST /api/v1/staff/{staffId}/telegram-invite": {
     role: "manager",
     action: "staff.telegram_invite",

@@ -80,6 +80,7 @@ const routes: Record<string, Permission> = {
   "POST /api/v1/staff": "staff.manage",
   "PATCH /api/v1/staff/{staffId}": "staff.manage",
   "POST /api/v1/staff/{staffId}/password-link": "staff.manage",
+  "POST /api/v1/staff/{staffId}/sessions/revoke-all": "staff.manage",
   "POST /api/v1/staff/{staffId}/telegram-invite": "staff.invite",
   "GET /api/v1/till/restaurants": "guests.identify",
   "POST /api/v1/till/identify": "guests.identify",

@@ -1,5 +1,5 @@
-// Access tokens follow changes to their member at once: a demoted, deactivated, re-scoped or
-// re-passworded member's token is refused on its next call (401 with a messageKey), a refresh
+// Access tokens follow changes to their member at once: a demoted, deactivated, re-scoped,
+// reset or re-passworded member's token is refused on its next call (401 with a messageKey), a refresh
 // gives a token for what they may do now, and a member nobody touched keeps working.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineDeps } from "../../src/core/context.ts";
@@ -121,13 +121,18 @@ describe("an access token after its member changes", () => {
     ]);
   });
 
-  it("is refused once a password reset from an owner is used, and the old session's refresh says why", async () => {
+  it("is refused once an owner issues a password reset, and again once it is used; each refresh says why", async () => {
     const world = await buildWorld(test);
     const cashier = await signIn(world, "cashier");
     const issued = await test.app.request(`/api/v1/staff/${world.staff.cashier.id}/password-link`, {
       ...json({}, { Authorization: `Bearer ${await world.tokenFor("owner")}` }),
     });
     expect(issued.status).toBe(201);
+    expect(await refusedWith(await get("/api/v1/restaurants", cashier.accessToken))).toBe("session-access-changed");
+    expect(await refusedWith(await refresh(cashier))).toBe("session-password-reset");
+
+    // Until the link is used the old password works; using it ends the session opened with it.
+    const meanwhile = await signIn(world, "cashier");
     const { url } = (await issued.json()) as { url: string };
     const token = decodeURIComponent(url.slice(url.indexOf("#/link/") + "#/link/".length));
     const accepted = await test.app.request(
@@ -136,8 +141,8 @@ describe("an access token after its member changes", () => {
     );
     expect(accepted.status).toBe(200);
 
-    expect(await refusedWith(await get("/api/v1/restaurants", cashier.accessToken))).toBe("session-access-changed");
-    expect(await refusedWith(await refresh(cashier))).toBe("session-password-changed");
+    expect(await refusedWith(await get("/api/v1/restaurants", meanwhile.accessToken))).toBe("session-access-changed");
+    expect(await refusedWith(await refresh(meanwhile))).toBe("session-password-changed");
     const fresh = await sessionOf(accepted);
     expect((await get("/api/v1/restaurants", fresh.accessToken)).status).toBe(200);
   });

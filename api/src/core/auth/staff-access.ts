@@ -2,9 +2,11 @@
 // minutes, but an owner may demote, deactivate or re-scope someone at any moment, and that must
 // hold at once. So every change of what a member may do bumps staff_users.access_generation in
 // the change's own transaction, tokens carry the generation they were minted with, and every
-// staff request compares the two (one primary-key lookup, inside the tenant's row-level
-// security). No cache: a cache would have to be invalidated on every bump, across processes,
-// and the lookup is cheap next to the work a staff request does anyway.
+// staff request compares the two. No cache: a cache would have to be invalidated on every bump,
+// across processes, and the lookup is one statement on the pool (staff_access(), a SECURITY
+// DEFINER function that reads exactly the token's row by primary key, with no tenant
+// transaction around it: see its migration, 20261207210000_staff_access_check), cheap next to
+// the work a staff request does anyway.
 import type { EngineDeps, StaffRole } from "../context.ts";
 
 /** "ok", or why the token no longer speaks for its member. */
@@ -18,15 +20,9 @@ export async function checkStaffAccess(
 ): Promise<StaffAccess> {
   // Signed by us, so always uuids; checked anyway so that a bad id is a refusal, not a 500.
   if (!uuid.test(claims.tenantId) || !uuid.test(claims.staffId)) return "changed";
-  const row = await deps.db.withTenantClient(claims.tenantId, async (client) => {
-    const result = await client.query<{ role: StaffRole; is_active: boolean; access_generation: number }>(
-      "SELECT role, is_active, access_generation FROM staff_users WHERE tenant_id = $1 AND id = $2",
-      [claims.tenantId, claims.staffId],
-    );
-    return result.rows[0];
-  });
-  if (!row?.is_active) return "deactivated";
+  const row = await deps.db.staffAccess(claims.tenantId, claims.staffId);
+  if (!row?.isActive) return "deactivated";
   // The role is compared too: a role changed by hand in the database, without a bump, still counts.
-  if (row.access_generation !== claims.generation || row.role !== claims.role) return "changed";
+  if (row.accessGeneration !== claims.generation || row.role !== claims.role) return "changed";
   return "ok";
 }

@@ -30,17 +30,36 @@ const signedOut = () =>
   new ServiceError("UNAUTHORIZED", "Your session has ended. Sign in again.", { key: "session-ended" });
 
 // Why a session ended, for the sign-in page: a deactivated member should learn that signing in
-// again will not help, and one whose password changed that someone set a new one.
-const endedBecause = (reason: string | null) =>
-  reason === "deactivated"
-    ? new ServiceError("UNAUTHORIZED", "Your account has been deactivated. Ask an owner or admin.", {
+// again will not help, one whose password changed that someone set a new one, and one whose
+// sessions someone ended who did it.
+function endedBecause(reason: string | null): ServiceError {
+  switch (reason) {
+    case "deactivated":
+      return new ServiceError("UNAUTHORIZED", "Your account has been deactivated. Ask an owner or admin.", {
         key: "account-deactivated",
-      })
-    : reason === "password_changed"
-      ? new ServiceError("UNAUTHORIZED", "Your password was changed, so this session was closed. Sign in again.", {
-          key: "session-password-changed",
-        })
-      : signedOut();
+      });
+    case "password_changed":
+      return new ServiceError("UNAUTHORIZED", "Your password was changed, so this session was closed. Sign in again.", {
+        key: "session-password-changed",
+      });
+    case "password_reset":
+      return new ServiceError(
+        "UNAUTHORIZED",
+        "An owner or admin issued a password reset for you, so this session was closed. Sign in again, or set a new password with the link they give you.",
+        { key: "session-password-reset" },
+      );
+    case "ended_by_admin":
+      return new ServiceError("UNAUTHORIZED", "An owner or admin ended your sessions. Sign in again.", {
+        key: "session-ended-by-admin",
+      });
+    case "signed_out_everywhere":
+      return new ServiceError("UNAUTHORIZED", "You signed out everywhere, so this session was closed. Sign in again.", {
+        key: "session-signed-out-everywhere",
+      });
+    default:
+      return signedOut();
+  }
+}
 
 /** How a session was opened, as the audit log says it. */
 export type SignInMethod = "password" | "link";
@@ -206,7 +225,14 @@ export function sessionOfToken(token: string | undefined): { tenantId: string; s
 }
 
 type Tx = Parameters<Parameters<EngineDeps["db"]["withTenant"]>[1]>[0];
-export type RevokeReason = "signed_out" | "reuse_detected" | "password_changed" | "deactivated";
+export type RevokeReason =
+  | "signed_out"
+  | "reuse_detected"
+  | "password_changed"
+  | "deactivated"
+  | "password_reset"
+  | "ended_by_admin"
+  | "signed_out_everywhere";
 
 async function revokeSession(tx: Tx, tenantId: string, id: string, reason: RevokeReason, at: Date) {
   await tx.staffSession.updateMany({
@@ -228,6 +254,25 @@ export async function revokeStaffSessions(
     data: { revokedAt: at, revokedReason: reason },
   });
   return count;
+}
+
+/**
+ * Ends everything a member is signed in with, at once: every access token (admin view and till
+ * alike) by bumping the access generation (core/auth/staff-access.ts), and every refresh session.
+ * Runs in the caller's transaction; the number of sessions closed, for the audit row.
+ */
+export async function endStaffAccess(
+  tx: Tx,
+  tenantId: string,
+  staffId: string,
+  reason: RevokeReason,
+  at: Date,
+): Promise<number> {
+  await tx.staffUser.update({
+    where: { tenantId_id: { tenantId, id: staffId } },
+    data: { accessGeneration: { increment: 1 } },
+  });
+  return revokeStaffSessions(tx, tenantId, staffId, reason, at);
 }
 
 /** An active staff member as a signed-in session names them; null if deactivated or gone. */

@@ -6,7 +6,7 @@
 import { isUniqueViolation } from "@maxl/db";
 import { ServiceError } from "@maxl/shared";
 import { recordAction } from "../audit/record-action.ts";
-import { revokeStaffSessions } from "../auth/staff-sessions.ts";
+import { endStaffAccess, revokeStaffSessions } from "../auth/staff-sessions.ts";
 import { assertWithinPlan } from "../billing/plan-limits.ts";
 import type { Actor, EngineDeps, StaffRole } from "../context.ts";
 import { type IssuedLink, issueAccessLink } from "./access-links.ts";
@@ -63,7 +63,8 @@ function toMember(
   };
 }
 
-function assertMayManage(actor: Actor, role: StaffRole): void {
+/** Refuses an actor whose role may not manage members of `role` (owners: anyone; admins: below them). */
+export function assertMayManage(actor: Actor, role: StaffRole): void {
   const actorRole = actor.role;
   if (!actorRole || !manageableBy[actorRole].includes(role)) {
     throw new ServiceError(
@@ -253,7 +254,9 @@ export async function updateStaff(
 
 /**
  * A link for the member to set a password: a new invitation while they have none, else a reset.
- * A reset does not touch the current password until the link is used.
+ * A reset is issued when an account may be in the wrong hands, so it ends every session and
+ * access token of the member at once, in the same transaction; their current password keeps
+ * working until the link is used, so an owner who loses the link does not lock them out.
  */
 export async function issueStaffPasswordLink(
   deps: EngineDeps,
@@ -277,16 +280,30 @@ export async function issueStaffPasswordLink(
       createdByStaffId: actor.staffId ?? null,
       at,
     });
+    if (purpose === "invite") {
+      await recordAction(
+        tx,
+        tenantId,
+        actor,
+        "staff.invite_link_issued",
+        "staff",
+        staffId,
+        {
+          expiresAt: link.expiresAt.toISOString(),
+        },
+        { at },
+      );
+      return link;
+    }
+    const sessionsEnded = await endStaffAccess(tx, tenantId, staffId, "password_reset", at);
     await recordAction(
       tx,
       tenantId,
       actor,
-      `staff.${purpose}_link_issued`,
+      "staff.reset_link_issued",
       "staff",
       staffId,
-      {
-        expiresAt: link.expiresAt.toISOString(),
-      },
+      { expiresAt: link.expiresAt.toISOString(), sessionsEnded, signedOutEverywhere: true },
       { at },
     );
     return link;

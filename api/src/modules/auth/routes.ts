@@ -1,7 +1,8 @@
 // Staff sign-in. E-mail and password give a 15-minute access token (Bearer) and start an admin
 // view session: a rotating refresh token in an httpOnly cookie with its CSRF companion (see
 // http/session-cookies.ts and core/auth/staff-sessions.ts). From the Mini App, the Telegram
-// account a staff invite linked gets a 15-minute token that works the till only.
+// account a staff invite linked gets a 15-minute token that works the till only. A member can
+// end all their sessions at once from the one they hold (sign out everywhere).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { isServiceError } from "@maxl/shared";
 import type { Context } from "hono";
@@ -9,6 +10,7 @@ import { ACCESS_TOKEN_SECONDS, issueStaffToken } from "../../auth/staff-token.ts
 import { createLoginThrottle } from "../../core/auth/login-throttle.ts";
 import { signInWithPassword } from "../../core/auth/password-sign-in.ts";
 import type { SignedInStaff } from "../../core/auth/sign-in.ts";
+import { signOutEverywhere } from "../../core/auth/sign-out-everywhere.ts";
 import { currentStaffProfile, profileOf, type StaffProfile } from "../../core/auth/staff-profile.ts";
 import {
   endStaffSession,
@@ -57,7 +59,8 @@ const signedInSchema = profileSchema.extend({
   tokenType: z.literal("Bearer"),
   expiresIn: z.number().int(),
   csrfToken: z.string().openapi({
-    description: "Send as X-CSRF-Token on /auth/refresh and /auth/logout (also readable in the maxl_csrf cookie)",
+    description:
+      "Send as X-CSRF-Token on /auth/refresh, /auth/logout and /auth/sessions/revoke-all (also readable in the maxl_csrf cookie)",
   }),
 });
 
@@ -128,6 +131,21 @@ const logoutRoute = createRoute({
   request: { headers: csrfHeaders },
   responses: {
     204: { description: "Signed out (also when there was no session)" },
+    403: problemResponse("The X-CSRF-Token header is missing or does not belong to this session"),
+  },
+});
+
+const signOutEverywhereRoute = createRoute({
+  method: "post",
+  path: "/api/v1/auth/sessions/revoke-all",
+  tags: ["auth"],
+  summary: "Sign out everywhere: end every session of the signed-in member and clear this one's cookies",
+  description:
+    "Needs the current session cookie. Closes all the member's sessions, this one included, and makes every access token they hold (the till's from Telegram too) refused on its next call; other sessions' refresh answers 401 with messageKey `session-signed-out-everywhere`.",
+  request: { headers: csrfHeaders },
+  responses: {
+    204: { description: "Signed out everywhere" },
+    401: problemResponse("No current session (missing, ended, expired or replaced)"),
     403: problemResponse("The X-CSRF-Token header is missing or does not belong to this session"),
   },
 });
@@ -311,6 +329,20 @@ export function authRoutes(engine: EngineDeps, settings: AuthSettings) {
       const session = sessionOfToken(token);
       if (session && !csrfMatches(c, settings.jwtSecret, session)) return csrfRefused(c);
       await endStaffSession(engine, token, meta(c));
+      clearSessionCookies(c, cookies);
+      return c.body(null, 204);
+    })
+    .openapi(signOutEverywhereRoute, async (c) => {
+      const token = readRefreshCookie(c);
+      const session = sessionOfToken(token);
+      if (session && !csrfMatches(c, settings.jwtSecret, session)) return csrfRefused(c);
+      try {
+        await signOutEverywhere(engine, token, meta(c));
+      } catch (error) {
+        // No session to sign out of: its cookies go too, so the page shows the sign-in form.
+        if (isServiceError(error) && error.code === "UNAUTHORIZED") clearSessionCookies(c, cookies);
+        throw error;
+      }
       clearSessionCookies(c, cookies);
       return c.body(null, 204);
     })

@@ -1,9 +1,10 @@
 // Staff management: the list, invitations by link, role / restaurant / deactivation changes,
-// password links, and the one-time link that ties a staff member's Telegram account to the
+// password links, ending a member's sessions, and the one-time link that ties a staff member's Telegram account to the
 // tenant's bot so they can work the till from Telegram (cashier mode).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { EngineDeps } from "../../core/context.ts";
 import { accessLinkUrl } from "../../core/staff/access-links.ts";
+import { endMemberSessions } from "../../core/staff/end-member-sessions.ts";
 import {
   inviteStaff,
   issueStaffPasswordLink,
@@ -134,7 +135,7 @@ const passwordLinkRoute = createRoute({
   tags: ["staff"],
   summary: "A new link to set a password: a fresh invitation, or a password reset",
   description:
-    "An invitation while the member has never set a password (valid 7 days), else a reset (valid 24 hours). Older unused links stop working. The current password keeps working until the link is used.",
+    "An invitation while the member has never set a password (valid 7 days), else a reset (valid 24 hours). Older unused links stop working. A reset also ends every session and access token of the member at once (the till's from Telegram too), as for an account that may be in the wrong hands; the current password keeps working until the link is used.",
   security: staffSecurity,
   middleware: [requireStaff("staff.manage")] as const,
   request: { params: staffParams },
@@ -142,6 +143,23 @@ const passwordLinkRoute = createRoute({
     201: { description: "The link, to pass on to the member", content: { "application/json": { schema: linkSchema } } },
     404: problemResponse("No such staff member"),
     409: problemResponse("The member is deactivated"),
+    ...errorResponses,
+  },
+});
+
+const endSessionsRoute = createRoute({
+  method: "post",
+  path: "/api/v1/staff/{staffId}/sessions/revoke-all",
+  tags: ["staff"],
+  summary: "End every session of a staff member: they must sign in again",
+  description:
+    "Closes all their admin view sessions and makes every access token they hold, the till's from Telegram included, refused on its next call (401 `session-access-changed`; a refresh then answers `session-ended-by-admin`). Their password does not change. Within the same role limits as other staff changes.",
+  security: staffSecurity,
+  middleware: [requireStaff("staff.manage")] as const,
+  request: { params: staffParams },
+  responses: {
+    204: { description: "Ended" },
+    404: problemResponse("No such staff member"),
     ...errorResponses,
   },
 });
@@ -204,6 +222,11 @@ export function staffRoutes(engine: EngineDeps, settings: { trustProxy: TrustedP
       const { tenantId, ...actor } = staffOf(c, "admin", settings.trustProxy);
       const issued = await issueStaffPasswordLink(engine, { tenantId, actor, staffId: c.req.valid("param").staffId });
       return c.json(link(issued), 201);
+    })
+    .openapi(endSessionsRoute, async (c) => {
+      const { tenantId, ...actor } = staffOf(c, "admin", settings.trustProxy);
+      await endMemberSessions(engine, { tenantId, actor, staffId: c.req.valid("param").staffId });
+      return c.body(null, 204);
     })
     .openapi(telegramInviteRoute, async (c) => {
       const { tenantId, ...actor } = staffOf(c, "admin", settings.trustProxy);

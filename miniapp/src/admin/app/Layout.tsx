@@ -1,7 +1,8 @@
 // The signed-in frame: the nav as a sidebar on a desktop and a collapsible top bar on a phone,
-// with who is signed in, the language and sign-out.
+// with who is signed in, the language, sign-out and signing out everywhere.
 import { type ReactNode, useState } from "react";
 import { BillingBanner } from "../components/BillingBanner.tsx";
+import { ConfirmDialog } from "../components/Modal.tsx";
 import { localeStore, useLocale, useT } from "../i18n/locale.ts";
 import { locales } from "../i18n/messages.ts";
 import { can } from "../state/session-store.ts";
@@ -33,6 +34,7 @@ export function Layout({ current, children }: { current: NavName | null; childre
   const profile = useProfile();
   const { session } = useServices();
   const [open, setOpen] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   return (
     <div className="layout">
       <header className="topbar">
@@ -85,12 +87,27 @@ export function Layout({ current, children }: { current: NavName | null; childre
               {t.signOut}
             </button>
           </div>
+          <button type="button" className="link-button small who-everywhere" onClick={() => setConfirming(true)}>
+            {t.signOutEverywhere}
+          </button>
         </div>
       </aside>
       <main className="content">
         <BillingBanner />
         {children}
       </main>
+      {confirming && (
+        <ConfirmDialog
+          title={t.signOutEverywhere}
+          confirmLabel={t.signOutEverywhere}
+          danger
+          onClose={() => setConfirming(false)}
+          // On success the session is over and the sign-in page replaces this frame, dialog and all.
+          onConfirm={() => session.getState().signOutEverywhere()}
+        >
+          {t.signOutEverywhereConfirm}
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

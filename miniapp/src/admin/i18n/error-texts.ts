@@ -30,11 +30,15 @@ const en = {
   "session-expired": "Your session has expired. Sign in again.",
   "sign-in-required": "Sign in to continue.",
   "session-access-changed":
-    "Your access has changed (role, restaurants or password). The page has been updated to match; if it was not, sign in again.",
+    "Your access has changed (role, restaurants or password), or your sessions were ended. The page has been updated to match; if it was not, sign in again.",
   "account-deactivated": "Your account has been deactivated. Ask an owner or administrator if this is a mistake.",
   "session-password-changed": "Your password was changed, so this session was closed. Sign in with the new password.",
   "session-reused":
     "Your session was used from somewhere else after it was renewed, so it was closed everywhere. Sign in again; if it was not you, change your password.",
+  "session-password-reset":
+    "An owner or administrator issued a password reset for you, so this session was closed. Sign in again, or set a new password with the link they give you.",
+  "session-ended-by-admin": "An owner or administrator ended your sessions. Sign in again.",
+  "session-signed-out-everywhere": "You signed out on all devices, so this session was closed. Sign in again.",
   "link-unusable": "This link has expired or has already been used. Ask an owner or administrator for a new one.",
   "password-length": "The password must be 10 to 200 characters long.",
   "last-owner": "This is the only active owner. Make someone else an owner first.",
@@ -215,11 +219,15 @@ const ru: Record<ErrorKey, KeyedText> = {
   "session-expired": "Сеанс истёк. Войдите снова.",
   "sign-in-required": "Войдите, чтобы продолжить.",
   "session-access-changed":
-    "Ваш доступ изменился (роль, рестораны или пароль). Страница обновлена под новый доступ; если нет — войдите снова.",
+    "Ваш доступ изменился (роль, рестораны или пароль) или ваши сеансы завершили. Страница обновлена под новый доступ; если нет — войдите снова.",
   "account-deactivated": "Ваша учётная запись отключена. Если это ошибка, обратитесь к владельцу или администратору.",
   "session-password-changed": "Ваш пароль сменили, поэтому этот сеанс закрыт. Войдите с новым паролем.",
   "session-reused":
     "Ваш сеанс использовали с другого устройства после обновления, поэтому он закрыт везде. Войдите снова; если это были не вы, смените пароль.",
+  "session-password-reset":
+    "Владелец или администратор выдал вам ссылку для сброса пароля, поэтому этот сеанс закрыт. Войдите снова или задайте новый пароль по полученной ссылке.",
+  "session-ended-by-admin": "Владелец или администратор завершил ваши сеансы. Войдите снова.",
+  "session-signed-out-everywhere": "Вы вышли на всех устройствах, поэтому этот сеанс закрыт. Войдите снова.",
   "link-unusable": "Ссылка устарела или уже использована. Попросите владельца или администратора прислать новую.",
   "password-length": "Пароль должен быть от 10 до 200 символов.",
   "last-owner": "Это единственный активный владелец. Сначала назначьте владельцем кого-то ещё.",

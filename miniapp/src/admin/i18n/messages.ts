@@ -29,6 +29,9 @@ const en = {
   },
   menu: "Menu",
   signOut: "Sign out",
+  signOutEverywhere: "Sign out everywhere",
+  signOutEverywhereConfirm:
+    "End every session you have: in every browser, this one included, and at the till in Telegram? You will sign in again with your password.",
   roles: { owner: "Owner", admin: "Administrator", manager: "Manager", cashier: "Cashier" } as Record<Role, string>,
   common: {
     save: "Save",
@@ -106,7 +109,12 @@ const en = {
     roleConfirm: (name: string, role: string) => `Make ${name} ${role}?`,
     passwordLink: "Password link",
     passwordLinkConfirm: (name: string) =>
-      `Make a new password link for ${name}? Older unused links stop working; the current password keeps working until the link is used.`,
+      `Make a password reset link for ${name}? They are signed out everywhere at once, at the till in Telegram too. Older unused links stop working; their current password keeps working until the link is used.`,
+    inviteLinkConfirm: (name: string) => `Make a new invitation link for ${name}? Older unused links stop working.`,
+    endSessions: "End all sessions",
+    endSessionsConfirm: (name: string) =>
+      `End all sessions of ${name}? They are signed out in every browser and at the till in Telegram at once, and sign in again with their password, which does not change.`,
+    sessionsEnded: (name: string) => `All sessions of ${name} are ended`,
     passwordLinkReady: (name: string) => `Send this link to ${name}. It works once.`,
     telegramLink: "Telegram link",
     telegramLinkReady: (name: string) =>
@@ -903,6 +911,9 @@ const ru: Messages = {
   },
   menu: "Меню",
   signOut: "Выйти",
+  signOutEverywhere: "Выйти на всех устройствах",
+  signOutEverywhereConfirm:
+    "Завершить все ваши сеансы — во всех браузерах, включая этот, и на кассе в Telegram? Потом войдите снова со своим паролем.",
   roles: { owner: "Владелец", admin: "Администратор", manager: "Менеджер", cashier: "Кассир" },
   common: {
     save: "Сохранить",
@@ -981,7 +992,13 @@ const ru: Messages = {
     roleConfirm: (name, role) => `Назначить ${name} роль «${role}»?`,
     passwordLink: "Ссылка для пароля",
     passwordLinkConfirm: (name) =>
-      `Создать новую ссылку для пароля для ${name}? Прежние неиспользованные ссылки перестанут работать; текущий пароль действует, пока ссылкой не воспользуются.`,
+      `Создать ссылку для сброса пароля для ${name}? Все его сеансы сразу закроются, и на кассе в Telegram тоже. Прежние неиспользованные ссылки перестанут работать; текущий пароль действует, пока ссылкой не воспользуются.`,
+    inviteLinkConfirm: (name) =>
+      `Создать новую ссылку-приглашение для ${name}? Прежние неиспользованные ссылки перестанут работать.`,
+    endSessions: "Завершить все сеансы",
+    endSessionsConfirm: (name) =>
+      `Завершить все сеансы сотрудника ${name}? Он сразу выйдет во всех браузерах и на кассе в Telegram и войдёт снова со своим паролем — пароль не меняется.`,
+    sessionsEnded: (name) => `Все сеансы сотрудника ${name} завершены`,
     passwordLinkReady: (name) => `Отправьте эту ссылку сотруднику ${name}. Она сработает один раз.`,
     telegramLink: "Ссылка для Telegram",
     telegramLinkReady: (name) =>

@@ -1,6 +1,7 @@
 // Staff: who works here, in which role and restaurants, who has not accepted their invite yet.
 // Owners and admins invite (the link is shown once), change roles and restaurants, deactivate,
-// and issue password links; managers and up make the Telegram link for cashier mode. Buttons
+// issue password links and end a member's sessions (their own from the menu: sign out
+// everywhere); managers and up make the Telegram link for cashier mode. Buttons
 // follow the API's rules (an admin manages managers and cashiers only; nobody changes
 // themselves), and the API enforces them anyway.
 import { useState } from "react";
@@ -43,6 +44,7 @@ type Dialog =
   | { kind: "edit"; member: Member }
   | { kind: "toggle"; member: Member }
   | { kind: "password"; member: Member }
+  | { kind: "sessions"; member: Member }
   | { kind: "shown"; title: string; text: string; url: string; expiresAt: string };
 
 export default function StaffPage() {
@@ -139,6 +141,15 @@ export default function StaffPage() {
                 onClick={() => setDialog({ kind: "password", member: m })}
               >
                 {t.staff.passwordLink}
+              </button>
+            )}
+            {manages && m.isActive && (
+              <button
+                type="button"
+                className="button small danger-outline"
+                onClick={() => setDialog({ kind: "sessions", member: m })}
+              >
+                {t.staff.endSessions}
               </button>
             )}
             {mayLinkTelegram && m.isActive && telegramInvitable(role, m.role) && (
@@ -260,7 +271,25 @@ export default function StaffPage() {
             });
           }}
         >
-          {t.staff.passwordLinkConfirm(dialog.member.name)}
+          {dialog.member.hasPassword
+            ? t.staff.passwordLinkConfirm(dialog.member.name)
+            : t.staff.inviteLinkConfirm(dialog.member.name)}
+        </ConfirmDialog>
+      )}
+      {dialog?.kind === "sessions" && (
+        <ConfirmDialog
+          title={t.staff.endSessions}
+          confirmLabel={t.staff.endSessions}
+          danger
+          onClose={close}
+          onConfirm={async () => {
+            const { member } = dialog;
+            await call(api.api.v1.staff[":staffId"].sessions["revoke-all"].$post({ param: { staffId: member.id } }));
+            close();
+            toast(t.staff.sessionsEnded(member.name));
+          }}
+        >
+          {t.staff.endSessionsConfirm(dialog.member.name)}
         </ConfirmDialog>
       )}
       {dialog?.kind === "shown" && (

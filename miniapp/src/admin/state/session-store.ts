@@ -36,6 +36,11 @@ export interface SessionState {
   /** an invitation or password link: set the password and be signed in */
   acceptLink(input: { token: string; password: string; name?: string }): Promise<void>;
   signOut(): Promise<void>;
+  /**
+   * ends every session of the member (this one, other browsers, the till) and lands on sign-in;
+   * throws, staying signed in, when the API could not be reached
+   */
+  signOutEverywhere(): Promise<void>;
   /** a new access token from the session cookie; null when the session is over (single flight) */
   renew(): Promise<string | null>;
   /** stops the renewal timer (tests, unmount) */
@@ -155,6 +160,24 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
         } finally {
           signedOut(null);
         }
+      },
+      async signOutEverywhere() {
+        const token = csrf ?? deps.readCsrf() ?? "";
+        try {
+          await call(api.api.v1.auth.sessions["revoke-all"].$post({ header: { "x-csrf-token": token } }));
+        } catch (error) {
+          // No session left to end (it was already over): signed out all the same, told why.
+          if (error instanceof ProblemError && error.status === 401) {
+            signedOut({ messageKey: error.messageKey, detail: error.message });
+            return;
+          }
+          throw error;
+        }
+        // The sign-in page says what happened, in the words a refresh elsewhere would use.
+        signedOut({
+          messageKey: "session-signed-out-everywhere",
+          detail: "You signed out on all devices, so this session was closed. Sign in again.",
+        });
       },
       renew() {
         inflight ??= renewNow().finally(() => {
