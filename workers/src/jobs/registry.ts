@@ -12,6 +12,7 @@ import { eventScheduleSweep, eventScheduleTenant } from "./events-schedule.ts";
 import { loyaltySweep } from "./loyalty-sweep.ts";
 import { maintainTenant } from "./maintain-tenant.ts";
 import { purgeAuditLog } from "./purge-audit-log.ts";
+import { purgePosEvents } from "./purge-pos-events.ts";
 
 /**
  * Every job the workers run, with the events handed to `consumers` (see `eventConsumers`). A job
@@ -19,7 +20,12 @@ import { purgeAuditLog } from "./purge-audit-log.ts";
  */
 export function createJobRegistry(
   consumers: readonly EventConsumer[],
-  settings: { auditRetentionDays?: number; billing?: BillingJobsOptions; broadcasts?: BroadcastJobsOptions } = {},
+  settings: {
+    auditRetentionDays?: number;
+    posEventRetentionDays?: number;
+    billing?: BillingJobsOptions;
+    broadcasts?: BroadcastJobsOptions;
+  } = {},
 ): readonly JobDefinition[] {
   return [
     ensureLedgerPartitions,
@@ -30,6 +36,7 @@ export function createJobRegistry(
     eventScheduleSweep,
     eventScheduleTenant,
     purgeAuditLog(settings.auditRetentionDays),
+    purgePosEvents(settings.posEventRetentionDays),
     dispatchEvents(consumers),
     dispatchEventBatches(consumers),
     processPosEventJob,
