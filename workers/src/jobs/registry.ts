@@ -12,6 +12,7 @@ import { eventScheduleSweep, eventScheduleTenant } from "./events-schedule.ts";
 import { loyaltySweep } from "./loyalty-sweep.ts";
 import { maintainTenant } from "./maintain-tenant.ts";
 import { purgeAuditLog } from "./purge-audit-log.ts";
+import { purgeOutbox } from "./purge-outbox.ts";
 import { purgePosEvents } from "./purge-pos-events.ts";
 
 /**
@@ -23,6 +24,7 @@ export function createJobRegistry(
   settings: {
     auditRetentionDays?: number;
     posEventRetentionDays?: number;
+    outboxRetentionDays?: number;
     billing?: BillingJobsOptions;
     broadcasts?: BroadcastJobsOptions;
   } = {},
@@ -37,6 +39,7 @@ export function createJobRegistry(
     eventScheduleTenant,
     purgeAuditLog(settings.auditRetentionDays),
     purgePosEvents(settings.posEventRetentionDays),
+    purgeOutbox(settings.outboxRetentionDays),
     dispatchEvents(consumers),
     dispatchEventBatches(consumers),
     processPosEventJob,
