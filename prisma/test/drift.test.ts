@@ -59,6 +59,10 @@ it("has the partial and covering indexes the migrations own, which Prisma does n
   expect(actual.partialIndexes).toEqual({
     guest_restaurant_visits_covering_idx:
       "CREATE INDEX guest_restaurant_visits_covering_idx ON public.guest_restaurant_visits USING btree (tenant_id, restaurant_id) INCLUDE (days, multi)",
+    outbox_events_published_deduped_idx:
+      "CREATE INDEX outbox_events_published_deduped_idx ON public.outbox_events USING btree (tenant_id, published_at) WHERE ((published_at IS NOT NULL) AND (dedupe_key IS NOT NULL))",
+    outbox_events_published_idx:
+      "CREATE INDEX outbox_events_published_idx ON public.outbox_events USING btree (tenant_id, published_at) WHERE ((published_at IS NOT NULL) AND (dedupe_key IS NULL))",
     outbox_events_unpublished_idx:
       "CREATE INDEX outbox_events_unpublished_idx ON public.outbox_events USING btree (id) WHERE (published_at IS NULL)",
     pos_events_refunds_idx:

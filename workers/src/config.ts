@@ -36,6 +36,10 @@ const workersEnv = z
     OUTBOX_BATCH_SIZE: env.positiveInt.max(1_000).default(100),
     // Audit log entries older than this many days are deleted every night.
     AUDIT_RETENTION_DAYS: env.positiveInt.max(3_650).default(90),
+    // Finished POS events (processed, rejected, unattachable) older than this are deleted nightly.
+    POS_EVENT_RETENTION_DAYS: env.positiveInt.max(3_650).default(30),
+    // Outbox rows published more than this many days ago are deleted nightly.
+    OUTBOX_RETENTION_DAYS: env.positiveInt.max(3_650).default(7),
     ...engineEnv,
     ...billingEnv,
   })
@@ -61,6 +65,7 @@ const workersEnv = z
     posRelay: { batchSize: raw.POS_RELAY_BATCH_SIZE, pollMs: raw.POS_RELAY_POLL_MS },
     outbox: { pollMs: raw.OUTBOX_POLL_MS, batchSize: raw.OUTBOX_BATCH_SIZE },
     audit: { retentionDays: raw.AUDIT_RETENTION_DAYS },
+    retention: { posEventDays: raw.POS_EVENT_RETENTION_DAYS, outboxDays: raw.OUTBOX_RETENTION_DAYS },
     engine: engineSettingsFromEnv(raw),
     // without YOOKASSA_SHOP_ID the billing sweep does nothing (docs/billing.md)
     billing: billingSettingsFromEnv(raw),

@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     redisUrl: config.redis.url,
     jobs: createJobRegistry(eventConsumers({ notifier, telegramApiRoot: config.telegramApiRoot }), {
       auditRetentionDays: config.audit.retentionDays,
+      posEventRetentionDays: config.retention.posEventDays,
+      outboxRetentionDays: config.retention.outboxDays,
       billing: { settings: config.billing },
       broadcasts: {
         sender: { send: (target, message) => notifier.sendBroadcast(target, message) },

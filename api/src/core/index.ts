@@ -143,6 +143,7 @@ export {
 } from "./pos/process-event.ts";
 export { signPosBody } from "./pos/webhook-signature.ts";
 export { readProgram } from "./program/program-document.ts";
+export { EXPIRY_REMINDER_MAX_DAYS } from "./program/program-schemas.ts";
 export { LEVELS_CHANGED_EVENT, updateProgram } from "./program/update-program.ts";
 export {
   createStaffTelegramInvite,

@@ -12,6 +12,8 @@ import { eventScheduleSweep, eventScheduleTenant } from "./events-schedule.ts";
 import { loyaltySweep } from "./loyalty-sweep.ts";
 import { maintainTenant } from "./maintain-tenant.ts";
 import { purgeAuditLog } from "./purge-audit-log.ts";
+import { purgeOutbox } from "./purge-outbox.ts";
+import { purgePosEvents } from "./purge-pos-events.ts";
 
 /**
  * Every job the workers run, with the events handed to `consumers` (see `eventConsumers`). A job
@@ -19,7 +21,13 @@ import { purgeAuditLog } from "./purge-audit-log.ts";
  */
 export function createJobRegistry(
   consumers: readonly EventConsumer[],
-  settings: { auditRetentionDays?: number; billing?: BillingJobsOptions; broadcasts?: BroadcastJobsOptions } = {},
+  settings: {
+    auditRetentionDays?: number;
+    posEventRetentionDays?: number;
+    outboxRetentionDays?: number;
+    billing?: BillingJobsOptions;
+    broadcasts?: BroadcastJobsOptions;
+  } = {},
 ): readonly JobDefinition[] {
   return [
     ensureLedgerPartitions,
@@ -30,6 +38,8 @@ export function createJobRegistry(
     eventScheduleSweep,
     eventScheduleTenant,
     purgeAuditLog(settings.auditRetentionDays),
+    purgePosEvents(settings.posEventRetentionDays),
+    purgeOutbox(settings.outboxRetentionDays),
     dispatchEvents(consumers),
     dispatchEventBatches(consumers),
     processPosEventJob,

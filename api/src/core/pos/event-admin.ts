@@ -25,7 +25,14 @@ export interface IntegrationStatus {
   endpoints: string[];
   lastEventAt: string | null;
   lastError: { at: string; message: string } | null;
+  /** the events the inbox holds now, by status */
   counts: Record<PosEventStatus, number>;
+  /**
+   * Finished events (processed, rejected, unidentified past the attach window) received before
+   * this were deleted by the workers' retention purge, so those counts start here; null until the
+   * purge first ran. The waiting, awaiting_sale and dead events are never deleted.
+   */
+  eventsPurgedBefore: string | null;
   previousSecretValidUntil: string | null;
   /** iiko: where polling stands (the revision it continues from, when it last asked) */
   polling: { revision: number; lastPolledAt: string | null } | null;
@@ -117,6 +124,7 @@ interface IntegrationStatusRow {
   restaurant_id: string | null;
   last_error: string | null;
   last_error_at: Date | null;
+  events_purged_before: Date | null;
   previous_secret_valid_until: Date | null;
   revision: string | null;
   last_polled_at: string | null;
@@ -127,14 +135,16 @@ interface IntegrationStatusRow {
 }
 
 // Every integration with its counts, last event and last failed event, in one round trip; each
-// subquery reads one integration's slice of pos_events through its index.
+// subquery reads one integration's slice of pos_events through its index. The last event is the
+// later of the inbox's newest and the newest the retention purge saw before deleting old ones.
 const STATUSES = `
-  SELECT i.id, i.kind, i.name, i.is_active, i.restaurant_id, i.last_error, i.last_error_at,
+  SELECT i.id, i.kind, i.name, i.is_active, i.restaurant_id, i.last_error, i.last_error_at, i.events_purged_before,
          i.previous_secret_valid_until, i.config->>'revision' AS revision, i.config->>'lastPolledAt' AS last_polled_at,
          (SELECT jsonb_object_agg(c.status, c.n) FROM (
             SELECT status, count(*) AS n FROM pos_events e
              WHERE e.tenant_id = i.tenant_id AND e.integration_id = i.id GROUP BY status) AS c) AS counts,
-         (SELECT max(received_at) FROM pos_events e WHERE e.tenant_id = i.tenant_id AND e.integration_id = i.id)
+         greatest(i.last_event_at,
+           (SELECT max(received_at) FROM pos_events e WHERE e.tenant_id = i.tenant_id AND e.integration_id = i.id))
            AS last_event_at,
          f.updated_at AS failed_at, f.last_error AS failed_error
     FROM pos_integrations i
@@ -170,6 +180,7 @@ function statusOf(row: IntegrationStatusRow): IntegrationStatus {
     lastEventAt: row.last_event_at?.toISOString() ?? null,
     lastError: candidates[0] ? { at: candidates[0].at.toISOString(), message: candidates[0].message } : null,
     counts,
+    eventsPurgedBefore: row.events_purged_before?.toISOString() ?? null,
     previousSecretValidUntil: row.previous_secret_valid_until?.toISOString() ?? null,
     polling: row.kind === "iiko" ? { revision: Number(row.revision ?? 0), lastPolledAt: row.last_polled_at } : null,
   };

@@ -8,6 +8,12 @@ const bps = z.number().int().min(0).max(10_000);
 const points = z.number().int().min(0).max(1_000_000);
 const days = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/**
+ * The longest a reminder may go out before points expire. The workers' outbox purge reads it:
+ * a reminder's dedupe key must outlive the window in which it could be offered again.
+ */
+export const EXPIRY_REMINDER_MAX_DAYS = 90;
+
 /** Minor units, as a number or a decimal string (money is a bigint inside). */
 const minorSchema = z
   .union([z.number().int(), z.string().regex(/^\d+$/, { message: "must be a whole number of minor units" })])
@@ -30,7 +36,7 @@ const programFields = {
   pointValueMinor: z.number().int().min(1).max(1_000_000),
   /** null: points never expire */
   pointsLifetimeDays: days(1, 3650).nullable(),
-  expiryReminderDays: days(0, 90),
+  expiryReminderDays: days(0, EXPIRY_REMINDER_MAX_DAYS),
   welcomeBonusPoints: points,
   birthdayBonusPoints: points,
   birthdayDaysBefore: days(0, 31),

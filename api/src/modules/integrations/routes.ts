@@ -40,7 +40,11 @@ const integrationStatusSchema = z
     endpoints: z.array(z.string()),
     lastEventAt: z.string().nullable(),
     lastError: z.object({ at: z.string(), message: z.string() }).nullable(),
-    counts: z.record(z.string(), z.number().int()),
+    counts: z.record(z.string(), z.number().int()).openapi({ description: "The events the inbox holds, by status" }),
+    eventsPurgedBefore: z.string().nullable().openapi({
+      description:
+        "Finished events (processed, rejected, unidentified past the attach window) received before this were deleted by the retention purge; those counts start here",
+    }),
     previousSecretValidUntil: z.string().nullable(),
     polling: z.object({ revision: z.number().int(), lastPolledAt: z.string().nullable() }).nullable(),
   })

@@ -437,6 +437,7 @@ const en = {
     lastError: "Last error",
     none: "None",
     counts: "Events",
+    countsSince: (date: string) => `Finished events received before ${date} are no longer kept`,
     statuses: {
       received: "received",
       processed: "processed",
@@ -1314,6 +1315,7 @@ const ru: Messages = {
     lastError: "Последняя ошибка",
     none: "Нет",
     counts: "События",
+    countsSince: (date) => `Завершённые события, полученные до ${date}, уже удалены`,
     statuses: {
       received: "получено",
       processed: "обработано",

@@ -1,7 +1,8 @@
 // POS integrations: each with its state, when it last sent something, its last error and its
-// events by status. Admins connect a POS (the webhook address and secret are shown once), rotate
-// the secret (the previous one keeps working for a day; the new one is shown once), turn one off
-// or on, and send dead letters back to the queue.
+// events by status (finished ones only within the retention window, which the counts say).
+// Admins connect a POS (the webhook address and secret are shown once), rotate the secret (the
+// previous one keeps working for a day; the new one is shown once), turn one off or on, and send
+// dead letters back to the queue.
 import { useState } from "react";
 import { type AdminClient, call } from "../api/client.ts";
 import { useProfile, useServices } from "../app/context.tsx";
@@ -84,15 +85,26 @@ export default function IntegrationsPage() {
       header: t.integrations.counts,
       cell: (i) => {
         const counts = Object.entries(i.counts).filter(([, n]) => n > 0);
-        if (counts.length === 0) return <span className="muted">{t.integrations.none}</span>;
         return (
-          <ul className="chips">
-            {counts.map(([status, n]) => (
-              <li key={status} className={status === "dead" || status === "rejected" ? "chip bad" : "chip"}>
-                {t.integrations.statuses[status] ?? status}: {n}
-              </li>
-            ))}
-          </ul>
+          <>
+            {counts.length === 0 ? (
+              <span className="muted">{t.integrations.none}</span>
+            ) : (
+              <ul className="chips">
+                {counts.map(([status, n]) => (
+                  <li key={status} className={status === "dead" || status === "rejected" ? "chip bad" : "chip"}>
+                    {t.integrations.statuses[status] ?? status}: {n}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {/* without it, the processed and rejected counts would read as all-time totals */}
+            {i.eventsPurgedBefore && (
+              <div className="muted small" data-testid="counts-since">
+                {t.integrations.countsSince(formatDateTime(i.eventsPurgedBefore, locale))}
+              </div>
+            )}
+          </>
         );
       },
     },
