@@ -21,8 +21,8 @@ export const DEDUPED_OUTBOX_MIN_DAYS = EXPIRY_REMINDER_MAX_DAYS + 1;
 const DAY_MS = 86_400_000;
 
 // A batch's ids are taken first (ARRAY: evaluated once, in index order), each kind as one range of
-// its own partial index (20261207211000), and then deleted by primary key, so no planner, even
-// without statistics, can make a batch walk the whole tenant. A published row never changes
+// its own partial index (migration 20261207211500_pos_retention), and then deleted by primary
+// key, so no planner, even without statistics, can make a batch walk the whole tenant. A published row never changes
 // again, so nothing needs locking first.
 const DELETE_PUBLISHED = `
   DELETE FROM outbox_events
