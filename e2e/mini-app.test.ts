@@ -90,6 +90,33 @@ describe("the guest's card in Chromium", () => {
     await page.context().close();
   });
 
+  it("asks for the card and the profile once each, while the app's script is still loading", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const asked: string[] = [];
+    page.on("request", (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith("/api/v1/me/")) asked.push(path);
+    });
+    await page.goto(
+      miniAppUrl(
+        served.url,
+        "/",
+        world.slug,
+        telegramLaunchHash({ botToken: world.botToken, user: guestUser, theme: "light" }),
+      ),
+    );
+    await expect.poll(() => balanceOf(page), { timeout: 15_000 }).toBe("100");
+    // index.html started both; the app took each answer (and so asked nothing twice).
+    const left = await page.evaluate(() =>
+      Object.keys((window as { __maxlEarly?: object }).__maxlEarly ?? { none: 1 }),
+    );
+    expect(left.sort()).toEqual(["initData", "tenant"]);
+    expect(asked.filter((path) => path === "/api/v1/me/card")).toHaveLength(1);
+    expect(asked.filter((path) => path === "/api/v1/me/profile")).toHaveLength(1);
+    await context.close();
+  });
+
   it("follows Telegram's dark theme", async () => {
     const page = await open("/", guestUser, "dark");
     await expect.poll(() => balanceOf(page), { timeout: 15_000 }).toBe("100");

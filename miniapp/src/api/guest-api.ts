@@ -1,15 +1,20 @@
 // What the guest screens ask the API, typed end to end from the API's routes.
 import { type Client, expectOk } from "./client.ts";
+import { type EarlyRequest, takeEarlyRequest } from "./early-requests.ts";
 
-export function guestApi(client: Client, tenant: string) {
+/** `initData`: the launch's own, to take the answers index.html asked for early with it */
+export function guestApi(client: Client, tenant: string, initData = "") {
   const header = { "x-tenant": tenant };
   const me = client.api.v1.me;
+  // The early answer is a plain Response of the same route, so it reads as the client's would.
+  const early = <T>(name: EarlyRequest, call: () => T): T =>
+    (takeEarlyRequest(name, { initData, tenant }) as T | null) ?? call();
   return {
-    card: () => expectOk(me.card.$get({ header })),
+    card: () => expectOk(early("card", () => me.card.$get({ header }))),
     history: (cursor: string | null) =>
       expectOk(me.history.$get({ header, query: { limit: "30", ...(cursor ? { cursor } : {}) } })),
     levels: () => expectOk(me.levels.$get({ header })),
-    profile: () => expectOk(me.profile.$get({ header })),
+    profile: () => expectOk(early("profile", () => me.profile.$get({ header }))),
     updateProfile: (patch: ProfilePatch) => expectOk(me.profile.$patch({ header, json: patch })),
     /** a till-only staff token for the Telegram account, when it belongs to a staff member */
     staffSession: () => expectOk(client.api.v1.auth.telegram.$post({ header })),

@@ -78,7 +78,7 @@ function GuestApp({ launch, tenant, fetch, baseUrl }: AppProps & { tenant: strin
       authorization: () => `tma ${launch.initData}`,
       ...(fetch ? { fetch } : {}),
     });
-    const api = guestApi(client, tenant);
+    const api = guestApi(client, tenant, launch.initData);
     return { launch, client, api, store: createGuestStore(api, launch.locale) };
   }, [launch, tenant, fetch, baseUrl]);
   const locale = useStore(services.store, (s) => s.locale);
