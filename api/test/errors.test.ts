@@ -73,11 +73,32 @@ describe("problem responses", () => {
     expect(response.status).toBe(422);
     const body = (await response.json()) as { errors: unknown; detail: string };
     expect(body).toMatchObject({ code: "VALIDATION", status: 422, type: "/problems/validation" });
+    // Each with the kind of mistake as a key and its values, for the admin view's languages.
     expect(body.errors).toEqual([
-      { path: "name", message: expect.stringMatching(/2/) },
-      { path: "amountMinor", message: expect.stringMatching(/>0|positive|greater/i) },
+      {
+        path: "name",
+        message: expect.stringMatching(/2/),
+        messageKey: "field-too-short",
+        messageVars: { minimum: 2 },
+      },
+      {
+        path: "amountMinor",
+        message: expect.stringMatching(/>0|positive|greater/i),
+        messageKey: "field-more-than",
+        messageVars: { minimum: 0 },
+      },
     ]);
     expect(body.detail).toMatch(/^The request body has 2 invalid values: name: .+; amountMinor: .+\.$/);
+  });
+
+  it("says a missing field is required and a fraction is not a whole number", async () => {
+    const response = await post(JSON.stringify({ amountMinor: 1.5 }));
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { errors: unknown };
+    expect(body.errors).toEqual([
+      { path: "name", message: expect.any(String), messageKey: "field-required" },
+      { path: "amountMinor", message: expect.any(String), messageKey: "field-whole-number" },
+    ]);
   });
 
   it("answers a body that is not JSON with 400 problem+json", async () => {

@@ -31,6 +31,10 @@ export const idempotencyKeySchema = z
 export const fieldErrorSchema = z.object({
   path: z.string(),
   message: z.string(),
+  /** a stable key for the message in the user's language (e.g. `field-too-long`), where one fits */
+  messageKey: z.string().optional(),
+  /** the values of that message's placeholders (`maximum`, `minimum`) */
+  messageVars: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 
 /** RFC 9457 problem details, with our `code`, `requestId` and field-level `errors` members. */

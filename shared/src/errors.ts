@@ -21,6 +21,9 @@ export type ErrorCode = (typeof errorCodes)[number];
 export interface FieldError {
   path: string;
   message: string;
+  /** a stable key for the message in the user's language, where one fits (see api/src/http/field-keys.ts) */
+  messageKey?: string;
+  messageVars?: Record<string, string | number>;
 }
 
 export interface ServiceErrorOptions {

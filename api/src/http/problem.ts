@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { Logger } from "../runtime/logger.ts";
 import type { AppEnv } from "./context.ts";
+import { fieldKeyOf } from "./field-keys.ts";
 
 export const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION: 422,
@@ -72,11 +73,12 @@ export function problem<
   return c.json(body, status, { "Content-Type": "application/problem+json", ...init.headers });
 }
 
-/** Field-level messages from a zod error: `items.0.price: must be positive`. */
+/** Field-level messages from a zod error: `items.0.price: must be positive`, with a key where one fits. */
 export function fieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join(".") || "(body)",
     message: issue.message,
+    ...fieldKeyOf(issue),
   }));
 }
 

@@ -13,7 +13,8 @@ const apiSources = () => [...sources(join(root, "api", "src")), ...sources(join(
 /**
  * The string literals of every `key:` / `messageKey:` expression, ternaries included
  * (`key: retryable ? "a" : "b"`); a literal in a type union (`key: "a" | "b"`) is not a key.
- * Telegram launch-data problems (`init-data-*`) are the Mini App's, which has its own texts.
+ * Telegram launch-data problems (`init-data-*`) are the Mini App's, which has its own texts;
+ * field-level keys (`field-*`, api/src/http/field-keys.ts) have theirs in field-texts.ts.
  */
 export function keysThrown(files: readonly string[]): Set<string> {
   const keys = new Set<string>();
@@ -22,7 +23,8 @@ export function keysThrown(files: readonly string[]): Set<string> {
     for (const expression of text.matchAll(/\b(?:key|messageKey):\s*([^,}]*)/g)) {
       // A value is the whole expression or a branch (after ? or :), never a compared status.
       for (const literal of (expression[1] ?? "").matchAll(/(?:^|[?:]\s*)"([a-z][a-z0-9-]*)"(?!\s*\|)/g)) {
-        if (!literal[1]?.startsWith("init-data-")) keys.add(literal[1] ?? "");
+        const key = literal[1] ?? "";
+        if (!key.startsWith("init-data-") && !key.startsWith("field-")) keys.add(key);
       }
     }
   }

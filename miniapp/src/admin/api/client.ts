@@ -12,6 +12,9 @@ export { ApiError };
 export interface FieldError {
   path: string;
   message: string;
+  /** the kind of mistake, for the message in the user's language (i18n/field-texts.ts) */
+  messageKey?: string;
+  messageVars?: Record<string, string | number>;
 }
 
 /** An RFC 9457 problem with what forms and the sign-in page need from it. */

@@ -2,6 +2,7 @@
 // else is the form's own error line.
 import { type ReactNode, useId, useState } from "react";
 import { type ApiError, ProblemError } from "../api/client.ts";
+import { fieldText } from "../i18n/field-texts.ts";
 import { errorText, useT } from "../i18n/locale.ts";
 import type { Messages } from "../i18n/messages.ts";
 import { isPlanLimit, PlanLimitLink } from "./PlanLimitLink.tsx";
@@ -22,8 +23,8 @@ export function formErrorsOf(error: ApiError, t: Messages, known: readonly strin
   if (error instanceof ProblemError) {
     for (const field of error.fields) {
       const name = known.find((one) => field.path === one || field.path.startsWith(`${one}.`));
-      if (name) fields[name] ??= field.message;
-      else loose.push(`${field.path}: ${field.message}`);
+      if (name) fields[name] ??= fieldText(field, t.errors.fields);
+      else loose.push(`${field.path}: ${fieldText(field, t.errors.fields)}`);
     }
   }
   const named = Object.keys(fields).length > 0;

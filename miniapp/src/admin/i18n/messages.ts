@@ -3,6 +3,7 @@
 // have their sentences under errors.keys (error-texts.ts); anything else falls back to the API's
 // English detail.
 import { errorTexts } from "./error-texts.ts";
+import { fieldTexts } from "./field-texts.ts";
 import { plural } from "./plural.ts";
 
 export type Locale = "ru" | "en";
@@ -884,6 +885,7 @@ const en = {
     crashed: "Something broke on this page.",
     fix: "Check the highlighted fields.",
     keys: errorTexts.en,
+    fields: fieldTexts.en,
   },
   time: {
     seconds: (n: number) => `${n} s`,
@@ -1762,6 +1764,7 @@ const ru: Messages = {
     crashed: "На этой странице что-то сломалось.",
     fix: "Проверьте отмеченные поля.",
     keys: errorTexts.ru,
+    fields: fieldTexts.ru,
   },
   time: {
     seconds: (n) => `${n} с`,
