@@ -8,7 +8,7 @@ import { buildWorld, json, key, type World } from "../../../api/test/http/world.
 import { createTestApp, type TestApp } from "../../../api/test/support.ts";
 import { AdminApp } from "../../src/admin/app/App.tsx";
 import { localeStore } from "../../src/admin/i18n/locale.ts";
-import { baseUrl, browserFetch } from "./browser-fetch.ts";
+import { baseUrl, signedInBrowser } from "./browser-fetch.ts";
 
 let test: TestApp;
 let world: World;
@@ -42,13 +42,7 @@ afterEach(cleanup);
 afterAll(() => test.close());
 
 async function openAudit() {
-  const browser = browserFetch(() => test);
-  const response = await browser.fetch(`${baseUrl}api/v1/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: world.staff.owner.email, password: world.staff.owner.password }),
-  });
-  expect(response.status).toBe(200);
+  const browser = await signedInBrowser(() => test, world.staff.owner);
   window.location.hash = "#/audit";
   render(<AdminApp baseUrl={baseUrl} fetch={browser.fetch} readCsrf={browser.csrf} />);
 }

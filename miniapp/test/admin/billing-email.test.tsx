@@ -11,7 +11,7 @@ import { createTestApp, type TestApp } from "../../../api/test/support.ts";
 import { type FakeYooKassa, startFakeYooKassa } from "../../../workers/src/testing/fake-yookassa.ts";
 import { AdminApp } from "../../src/admin/app/App.tsx";
 import { localeStore } from "../../src/admin/i18n/locale.ts";
-import { baseUrl, browserFetch } from "./browser-fetch.ts";
+import { baseUrl, signedInBrowser } from "./browser-fetch.ts";
 
 let test: TestApp;
 let fake: FakeYooKassa;
@@ -37,13 +37,7 @@ afterAll(async () => {
 });
 
 async function open(world: World, role: "owner" | "admin" = "owner") {
-  const browser = browserFetch(() => test);
-  const response = await browser.fetch(`${baseUrl}api/v1/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: world.staff[role].email, password: world.staff[role].password }),
-  });
-  expect(response.status).toBe(200);
+  const browser = await signedInBrowser(() => test, world.staff[role]);
   window.location.hash = "#/billing";
   render(<AdminApp baseUrl={baseUrl} fetch={browser.fetch} readCsrf={browser.csrf} />);
   return browser;

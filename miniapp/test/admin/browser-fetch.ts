@@ -1,5 +1,6 @@
 // A browser's part in front of the in-process API: a cookie jar (paths and deletion respected,
 // as the refresh cookie lives only on /api/v1/auth) and a record of which paths were called.
+import { expect } from "vitest";
 import type { TestApp } from "../../../api/test/support.ts";
 
 export interface BrowserFetch {
@@ -46,4 +47,19 @@ export function browserFetch(test: () => TestApp): BrowserFetch {
     cookies,
     calls,
   };
+}
+
+/** A browser signed in to the admin view as `staff`, its session cookie in the jar. */
+export async function signedInBrowser(
+  test: () => TestApp,
+  staff: { email: string; password: string },
+): Promise<BrowserFetch> {
+  const browser = browserFetch(test);
+  const response = await browser.fetch(`${baseUrl}api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: staff.email, password: staff.password }),
+  });
+  expect(response.status).toBe(200);
+  return browser;
 }

@@ -10,7 +10,7 @@ import { createTestApp, type TestApp } from "../../../api/test/support.ts";
 import { AdminApp, createServices } from "../../src/admin/app/App.tsx";
 import type { AdminServices } from "../../src/admin/app/context.tsx";
 import { localeStore } from "../../src/admin/i18n/locale.ts";
-import { baseUrl, browserFetch } from "./browser-fetch.ts";
+import { type BrowserFetch, baseUrl, signedInBrowser } from "./browser-fetch.ts";
 
 let test: TestApp;
 const opened: AdminServices[] = [];
@@ -27,26 +27,17 @@ afterAll(() => test.close());
 
 type Role = "owner" | "manager" | "cashier";
 
-async function signedInBrowser(world: World, role: Role) {
-  const browser = browserFetch(() => test);
-  const response = await browser.fetch(`${baseUrl}api/v1/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: world.staff[role].email, password: world.staff[role].password }),
-  });
-  expect(response.status).toBe(200);
-  return browser;
-}
+const signedInAs = (world: World, role: Role) => signedInBrowser(() => test, world.staff[role]);
 
 async function open(world: World, hash: string, role: Role) {
-  const browser = await signedInBrowser(world, role);
+  const browser = await signedInAs(world, role);
   window.location.hash = hash;
   render(<AdminApp baseUrl={baseUrl} fetch={browser.fetch} readCsrf={browser.csrf} />);
   return browser;
 }
 
 /** The member's session in another browser, as it stands after a page load. */
-async function elsewhere(browser: ReturnType<typeof browserFetch>) {
+async function elsewhere(browser: BrowserFetch) {
   const services = createServices({ baseUrl, fetch: browser.fetch, readCsrf: browser.csrf });
   opened.push(services);
   await services.session.getState().restore();
@@ -56,7 +47,7 @@ async function elsewhere(browser: ReturnType<typeof browserFetch>) {
 describe("signing out everywhere from the menu", () => {
   it("asks first, then lands on the sign-in page saying why; the member's other browsers are signed out", async () => {
     const world = await buildWorld(test);
-    const otherBrowser = await signedInBrowser(world, "manager");
+    const otherBrowser = await signedInAs(world, "manager");
     const browser = await open(world, "#/restaurants", "manager");
     await screen.findByText("Main hall");
 
@@ -87,7 +78,7 @@ describe("signing out everywhere from the menu", () => {
 
   it("on a session that is already over, lands on the sign-in page with the API's reason", async () => {
     const world = await buildWorld(test);
-    const browser = await signedInBrowser(world, "manager");
+    const browser = await signedInAs(world, "manager");
     const services = createServices({ baseUrl, fetch: browser.fetch, readCsrf: browser.csrf });
     opened.push(services);
     await services.session.getState().restore();
@@ -108,7 +99,7 @@ describe("signing out everywhere from the menu", () => {
 describe("ending a member's sessions from the staff page", () => {
   it("asks first, says it is done, and the member's browser is told who ended it", async () => {
     const world = await buildWorld(test);
-    const cashierBrowser = await signedInBrowser(world, "cashier");
+    const cashierBrowser = await signedInAs(world, "cashier");
     await open(world, "#/staff", "owner");
     const table = await screen.findByRole("table", { name: "Staff" });
     const row = within(table).getByText("cashier person").closest("tr") as HTMLElement;

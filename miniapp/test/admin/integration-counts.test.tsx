@@ -9,7 +9,7 @@ import { type Connected, connectIntegration } from "../../../api/test/pos/pos-su
 import { createTestApp, type TestApp } from "../../../api/test/support.ts";
 import { AdminApp } from "../../src/admin/app/App.tsx";
 import { localeStore } from "../../src/admin/i18n/locale.ts";
-import { baseUrl, browserFetch } from "./browser-fetch.ts";
+import { baseUrl, signedInBrowser } from "./browser-fetch.ts";
 
 let test: TestApp;
 let world: World;
@@ -32,13 +32,7 @@ afterEach(cleanup);
 afterAll(() => test.close());
 
 async function openIntegrations() {
-  const browser = browserFetch(() => test);
-  const response = await browser.fetch(`${baseUrl}api/v1/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: world.staff.owner.email, password: world.staff.owner.password }),
-  });
-  expect(response.status).toBe(200);
+  const browser = await signedInBrowser(() => test, world.staff.owner);
   window.location.hash = "#/integrations";
   render(<AdminApp baseUrl={baseUrl} fetch={browser.fetch} readCsrf={browser.csrf} />);
   const table = await screen.findByRole("table", { name: "POS integrations" }, { timeout: 8_000 });

@@ -57,7 +57,11 @@ export function receiptFor(
  */
 export async function receiptEmail(tx: TenantTx, tenantId: string): Promise<string | null> {
   const sub = await tx.subscription.findUnique({ where: { tenantId }, select: { billingEmail: true } });
-  if (sub?.billingEmail) return sub.billingEmail;
+  return sub?.billingEmail ?? firstOwnerEmail(tx, tenantId);
+}
+
+/** The first active owner's e-mail, where no billing e-mail is set; null when there is none. */
+export async function firstOwnerEmail(tx: TenantTx, tenantId: string): Promise<string | null> {
   const owner = await tx.staffUser.findFirst({
     where: { tenantId, role: "owner", isActive: true },
     orderBy: { createdAt: "asc" },

@@ -18,7 +18,7 @@ import { recordAction } from "../audit/record-action.ts";
 import type { Actor } from "../context.ts";
 import { type BillingDeps, requireYooKassa } from "./billing-deps.ts";
 import { checkoutLabel, keyFromLabel } from "./idempotence-keys.ts";
-import { noReceiptContact, receiptEmail, receiptFor, subscriptionDescription } from "./receipts.ts";
+import { firstOwnerEmail, noReceiptContact, receiptFor, subscriptionDescription } from "./receipts.ts";
 import { settlePaymentIn } from "./settle-payment.ts";
 import { addMonths, lockSubscription } from "./subscription-state.ts";
 import { type CreatePaymentRequest, YooKassaError, yookassaAmount } from "./yookassa-client.ts";
@@ -97,7 +97,7 @@ export async function startCheckout(
         if (existing.requestBody) {
           return { kind: "send", paymentId, body: existing.requestBody as unknown as CreatePaymentRequest };
         }
-        const email = await checkoutEmail(tx, tenantId, existing.createdByStaffId ?? actor.staffId);
+        const email = await checkoutEmail(tx, tenantId, sub.billingEmail, existing.createdByStaffId ?? actor.staffId);
         return { kind: "send", paymentId, body: checkoutRequest(deps, existing, existing.plan, tenantId, email) };
       }
 
@@ -142,7 +142,7 @@ export async function startCheckout(
         };
       }
 
-      const email = await checkoutEmail(tx, tenantId, actor.staffId ?? null);
+      const email = await checkoutEmail(tx, tenantId, sub.billingEmail, actor.staffId ?? null);
       const periodStart = payingRenewal ? sub.currentPeriodEnd : now;
       const row = {
         id: paymentId,
@@ -235,14 +235,19 @@ function resultOf(row: {
  * once there is one, so every receipt goes where the billing page says; before that, the owner
  * who pays.
  */
-async function checkoutEmail(tx: TenantTx, tenantId: string, staffId: string | null | undefined): Promise<string> {
-  const sub = await tx.subscription.findUnique({ where: { tenantId }, select: { billingEmail: true } });
-  if (sub?.billingEmail) return sub.billingEmail;
+async function checkoutEmail(
+  tx: TenantTx,
+  tenantId: string,
+  billingEmail: string | null,
+  staffId: string | null | undefined,
+): Promise<string> {
+  // billingEmail: from the subscription row the checkout has already locked
+  if (billingEmail) return billingEmail;
   const staff = staffId
     ? await tx.staffUser.findUnique({ where: { tenantId_id: { tenantId, id: staffId } }, select: { email: true } })
     : null;
   if (staff) return staff.email;
-  const email = await receiptEmail(tx, tenantId);
+  const email = await firstOwnerEmail(tx, tenantId);
   if (!email) throw noReceiptContact();
   return email;
 }
